@@ -1,0 +1,61 @@
+/**
+ * What the protocol wants to do with its input next.
+ * - `"read"`: offer it bytes with {@link Connection.read} (or {@link Connection.readEof} once the input has ended).
+ * - `"yield"`: it cannot take input now; register a wake-up with {@link Connection.yieldReader}.
+ * - `"close"`: it wants no more input; the read side is finished.
+ */
+export type ReadOperation = "read" | "yield" | "close";
+
+/**
+ * What the protocol wants to do with its output next.
+ * - `write`: send `iovecs` in order. The memory belongs to the connection; the driver reports with
+ *   {@link Connection.reportWriteResult} how many bytes the runtime no longer needs.
+ * - `yield`: nothing to send now; register a wake-up with {@link Connection.yieldWriter}.
+ * - `close`: the output is complete; the driver half-closes the socket (sends FIN).
+ */
+export type WriteOperation =
+  | { readonly kind: "write"; readonly iovecs: readonly Uint8Array[] }
+  | { readonly kind: "yield" }
+  | { readonly kind: "close" };
+
+/** Bytes of the last `write` operation the runtime no longer needs, or `"closed"` when the peer is gone. */
+export type WriteResult = number | "closed";
+
+/**
+ * A sans-IO protocol state machine: it says what it wants to read and write and never touches a socket.
+ * An adapter (a "driver") calls these methods; the protocol never calls the driver except through the
+ * `resume` callbacks it was handed.
+ *
+ * Rules the driver keeps (checked by `@sansio/runtime-api/conformance`):
+ * - Methods are called one at a time, never re-entrantly, and never from inside a `resume` callback.
+ * - The bytes offered to `read`/`readEof` are only valid during that call: copy what must be kept.
+ *   Unconsumed bytes are offered again, first, the next time the protocol asks to read.
+ * - At most one resume is pending per side; calling a `resume` more than once, or after the
+ *   connection closed, is harmless.
+ * - After `reportWriteResult("closed")` the driver sends nothing more on this connection.
+ */
+export interface Connection {
+  /** What the protocol wants to do with its input next. */
+  nextReadOperation(): ReadOperation;
+  /**
+   * Offers `length` bytes at `buffer[offset..]`. Returns how many it consumed (0..length); the rest
+   * stays buffered in the driver and is offered again before the driver waits on the socket.
+   */
+  read(buffer: Uint8Array, offset: number, length: number): number;
+  /** Like {@link read}, but the input has ended: no more bytes will follow these. Returns bytes consumed. */
+  readEof(buffer: Uint8Array, offset: number, length: number): number;
+  /** Called after `nextReadOperation()` returned `"yield"`: call `resume` when input can be taken again. */
+  yieldReader(resume: () => void): void;
+  /** What the protocol wants to do with its output next. */
+  nextWriteOperation(): WriteOperation;
+  /** The outcome of the last `write` operation: bytes the runtime no longer needs, or `"closed"`. */
+  reportWriteResult(result: WriteResult): void;
+  /** Called after `nextWriteOperation()` returned `yield`: call `resume` when there may be output. */
+  yieldWriter(resume: () => void): void;
+  /** An error from the protocol itself, the runtime's I/O, a timeout or a limit (typed: see errors). */
+  reportError(error: unknown): void;
+  /** True once the protocol is finished in both directions. */
+  isClosed(): boolean;
+  /** Asks the protocol to finish gracefully: take no new work, complete what is under way, then close. */
+  shutdown(): void;
+}

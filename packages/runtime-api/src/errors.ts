@@ -1,0 +1,66 @@
+/** Base class of every error sansio raises; `name` is stable and safe to switch on. */
+export class SansioError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The protocol consumed nothing from a read buffer that has reached `maxReadBufferSize`. */
+export class ReadBufferOverflowError extends SansioError {
+  override readonly name = "ReadBufferOverflowError";
+  constructor(
+    /** The configured limit, in bytes. */
+    readonly limit: number,
+  ) {
+    super(`read buffer overflow: the protocol consumed nothing from ${limit} buffered bytes (maxReadBufferSize)`);
+  }
+}
+
+/** The connection was closed (locally, or it had already finished) while work was outstanding. */
+export class ConnectionClosedError extends SansioError {
+  override readonly name = "ConnectionClosedError";
+}
+
+/** The runtime reported an I/O failure (reset, broken pipe, refused connect...); the runtime's error is `cause`. */
+export class ConnectionLostError extends SansioError {
+  override readonly name = "ConnectionLostError";
+  /** The runtime's error code when it has one (e.g. `ECONNRESET`, `ConnectionRefused`). */
+  readonly code: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options);
+    this.code = options?.code;
+  }
+}
+
+/** A timeout elapsed (`idleTimeout`, a connect timeout, a listener drain). */
+export class TimeoutError extends SansioError {
+  override readonly name = "TimeoutError";
+}
+
+/** An `AbortSignal` stopped the operation; the signal's reason is `cause`. */
+export class AbortedError extends SansioError {
+  override readonly name = "AbortedError";
+}
+
+/** The runtime cannot do what was asked (e.g. accept TCP on Workers). The message says what and why. */
+export class UnsupportedError extends SansioError {
+  override readonly name = "UnsupportedError";
+}
+
+/** Error code of a runtime error (`err.code` on Node and Bun, the class name for `Deno.errors.*`). */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && code !== "") return code;
+  const name = (error as { name?: unknown }).name;
+  return typeof name === "string" && name !== "Error" ? name : undefined;
+}
+
+/** Wraps a runtime I/O error as a {@link ConnectionLostError}, keeping sansio errors as they are. */
+export function toConnectionLost(error: unknown, what: string): SansioError {
+  if (error instanceof SansioError) return error;
+  const code = errorCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ConnectionLostError(`${what}: ${detail}`, { cause: error, code });
+}

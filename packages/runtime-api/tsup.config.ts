@@ -1,0 +1,11 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: { index: "src/index.ts", testing: "src/testing/index.ts", conformance: "src/conformance/index.ts" },
+  format: ["esm", "cjs"],
+  dts: true,
+  clean: true,
+  target: "es2022",
+  sourcemap: true,
+  splitting: true,
+});
