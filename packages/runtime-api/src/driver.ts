@@ -18,6 +18,15 @@ const MAX_EMPTY_WRITES = 64;
 type Side = "idle" | "running" | "io" | "yielded" | "done";
 
 /**
+ * Deliberate driver bugs, for proving that the conformance suite catches them (see
+ * `createFlawedMemoryRuntime` in `@sansio/runtime-api/testing`). Never set in production.
+ */
+export type DriverFlaw = "never-reoffer-buffered" | "second-resume" | "write-after-closed" | "drop-eof";
+
+/** Internal: the driver option that injects a {@link DriverFlaw}. */
+export const driverFlaw: unique symbol = Symbol("sansio.driverFlaw");
+
+/**
  * Drives one {@link Connection} over one {@link Transport}: the read and write pumps, the read buffer,
  * one pending resume per side (always run on a microtask), "stop after closed", the idle timeout and
  * the closing logic. Every adapter uses it; an adapter only supplies the transport.
@@ -44,7 +53,10 @@ export class Driver implements TransportSink {
   #settle!: () => void;
   #onClosed: (() => void) | undefined;
 
-  constructor(options: DriveOptions = {}) {
+  readonly #flaw: DriverFlaw | undefined;
+
+  constructor(options: DriveOptions & { readonly [driverFlaw]?: DriverFlaw } = {}) {
+    this.#flaw = options[driverFlaw];
     this.#buffer = new ReadBuffer(options.readBufferSize, options.maxReadBufferSize);
     const idle = options.idleTimeout ?? 0;
     if (!Number.isFinite(idle) || idle < 0) throw new RangeError(`idleTimeout must be >= 0 ms, got ${idle}`);
@@ -116,14 +128,14 @@ export class Driver implements TransportSink {
   }
 
   eof(): void {
-    if (this.#released) return;
+    if (this.#released || this.#flaw === "drop-eof") return;
     this.#eof = true;
     if (this.#read === "io") this.#read = "idle";
     this.#pumpRead();
   }
 
   error(error: unknown): void {
-    if (this.#released) return;
+    if (this.#releasing) return;
     this.#fail(toConnectionLost(error, "connection lost"));
   }
 
@@ -148,13 +160,24 @@ export class Driver implements TransportSink {
       this.#protocolError(error);
       return;
     }
-    if (this.#read === "idle" || this.#read === "io") this.#pumpRead();
-    if (this.#write === "idle") this.#pumpWrite();
+    // A push transport waiting for input can be asked again now; a pull read in flight asks when it lands.
+    if (this.#read === "io" && !this.#transport?.pull) this.#read = "idle";
+    this.#pumpRead();
+    this.#pumpWrite();
   }
 
   /** Abortive close: the connection hears `ConnectionClosedError` if it was still open. */
   abort(error?: unknown): void {
-    if (this.#releasing) return;
+    if (this.#released) return;
+    if (this.#releasing) {
+      // A graceful close is under way: force it.
+      try {
+        this.#transport?.abort();
+      } catch {
+        // The transport still owes sink.socketClosed().
+      }
+      return;
+    }
     this.#report(error ?? new ConnectionClosedError("the session was closed"));
     this.#teardown(true);
   }
@@ -179,8 +202,9 @@ export class Driver implements TransportSink {
     old.readStop();
     this.#switching = true; // hold both pumps while the handshake runs; resumes still land
     if (this.#read === "io") this.#read = "idle";
+    let next: Transport;
     try {
-      this.#transport = await make(old);
+      next = await make(old);
     } catch (error) {
       this.#switching = false;
       const lost = toConnectionLost(error, "startTls failed");
@@ -188,6 +212,11 @@ export class Driver implements TransportSink {
       throw lost;
     }
     this.#switching = false;
+    if (this.#releasing) {
+      next.abort();
+      throw new ConnectionClosedError("the session was closed during the TLS handshake");
+    }
+    this.#transport = next;
     if (this.#read === "idle") this.#pumpRead();
     if (this.#write === "idle") this.#pumpWrite();
   }
@@ -244,6 +273,7 @@ export class Driver implements TransportSink {
           this.#read = "yielded";
           if (!transport.pull) transport.readStop();
           connection.yieldReader(this.#resumer("read"));
+          if (this.#flaw === "second-resume") connection.yieldReader(this.#resumer("read"));
           return;
         }
         if (op === "close") {
@@ -337,8 +367,9 @@ export class Driver implements TransportSink {
     const connection = this.#connection as Connection;
     if (error !== null && error !== undefined) {
       // The peer is gone: say so once, then never write again (no spinning on EPIPE).
-      this.#write = "done";
       connection.reportWriteResult("closed");
+      if (this.#flaw === "write-after-closed") return true;
+      this.#write = "done";
       this.#maybeRelease();
       return false;
     }
@@ -358,6 +389,7 @@ export class Driver implements TransportSink {
         if (side === "read") {
           if (this.#read !== "yielded") return;
           this.#read = "idle";
+          if (this.#flaw === "never-reoffer-buffered") this.#buffer.consume(this.#buffer.length);
           this.#pumpRead();
         } else {
           if (this.#write !== "yielded") return;

@@ -50,11 +50,18 @@ export class DriverSession implements Session {
         "startTls is not available on this session (it is already TLS, or the runtime cannot)",
       );
     if (this.#tlsStarted) throw new UnsupportedError("startTls was already called on this session");
-    this.#tlsStarted = true;
-    await this.#driver.switchTransport(async (old) => {
+    let begun = false;
+    const switched = this.#driver.switchTransport(async (old) => {
+      begun = true;
+      this.#tlsStarted = true;
       const upgraded = await impl(options, old);
       this.#info.alpnProtocol = upgraded.alpnProtocol;
       return upgraded.transport;
+    });
+    // A call refused by the driver's checks (read in flight, buffered plaintext) may be retried.
+    await switched.catch((error: unknown) => {
+      if (!begun) this.#tlsStarted = false;
+      throw error;
     });
   }
 

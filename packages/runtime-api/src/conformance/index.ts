@@ -1,2 +1,14 @@
+export type { ConformanceCase } from "./cases.js";
+export { conformanceCases } from "./cases.js";
+export type { ExchangeOptions } from "./clients.js";
+export { Exchange, Firehose, StartTlsClient } from "./clients.js";
+export type { RemoteEndpoints, Target } from "./harness.js";
+export { CaseContext, NotApplicable } from "./harness.js";
 export type { EchoOptions } from "./protocols.js";
 export { concatBytes, EchoConnection, SendAndCollect } from "./protocols.js";
+export { runConformance } from "./run.js";
+export type { ServeConformanceOptions } from "./serve.js";
+export { CASE_HEADER, conformanceAccept, serveConformance } from "./serve.js";
+export type { ServerContext, ServerFactory, ServerParams, ServerRecord } from "./servers.js";
+export { patternByte, patternBytes } from "./servers.js";
+export type { CaseResult, ConformanceOptions, RemotePeer } from "./types.js";

@@ -1,6 +1,6 @@
 import type { Connection } from "../connection.js";
 import { DEFAULT_HOSTNAME } from "../defaults.js";
-import { Driver } from "../driver.js";
+import { Driver, type DriverFlaw, driverFlaw } from "../driver.js";
 import { ConnectionLostError } from "../errors.js";
 import { ListenerCore } from "../listener.js";
 import type { Accept, Address, ConnectOptions, Listener, ListenOptions, Runtime, Session } from "../runtime.js";
@@ -23,6 +23,8 @@ export interface MemoryRuntimeOptions {
   readonly pull?: boolean;
   /** Run some deliveries on macrotasks (seeded), not all on microtasks. Default false. */
   readonly delays?: boolean;
+  /** Internal: a deliberate driver bug (see {@link createFlawedMemoryRuntime}). */
+  readonly [driverFlaw]?: DriverFlaw;
 }
 
 interface MemoryEndpoint {
@@ -80,7 +82,8 @@ export class MemoryRuntime implements Runtime {
     const attempt = new Promise<void>((resolve) => queueMicrotask(resolve)).then(() => {
       const endpoint = this.#endpoints.get(keyOf(remote));
       if (!endpoint || endpoint.listener.isClosing) {
-        throw new ConnectionLostError(`connect: connection refused: ${keyOf(remote)}`, { code: "ECONNREFUSED" });
+        const cause = Object.assign(new Error(`connect ECONNREFUSED ${keyOf(remote)}`), { code: "ECONNREFUSED" });
+        throw new ConnectionLostError(`connect: connection refused: ${keyOf(remote)}`, { cause, code: "ECONNREFUSED" });
       }
       return this.#open(endpoint, remote, options, connection);
     });
@@ -112,7 +115,8 @@ export class MemoryRuntime implements Runtime {
       typeof options.tls === "object" ? options.tls.alpnProtocols : undefined,
     );
 
-    const serverDriver = new Driver(endpoint.options);
+    const flaw = { [driverFlaw]: this.#options[driverFlaw] };
+    const serverDriver = new Driver({ ...endpoint.options, ...flaw });
     serverDriver.attach(new MemoryTransport(serverDriver, toServer, toClient, plan));
     const serverSession = new DriverSession(
       serverDriver,
@@ -122,7 +126,7 @@ export class MemoryRuntime implements Runtime {
         alpnProtocol: null,
       }),
     );
-    const clientDriver = new Driver(options);
+    const clientDriver = new Driver({ ...options, ...flaw });
     clientDriver.attach(new MemoryTransport(clientDriver, toClient, toServer, plan));
     const clientSession = new DriverSession(clientDriver, { remote, local, alpnProtocol: alpn }, async (_o, old) => ({
       transport: old,
@@ -145,6 +149,14 @@ export class MemoryRuntime implements Runtime {
 /** Makes a deterministic in-memory runtime. */
 export function createMemoryRuntime(options?: MemoryRuntimeOptions): MemoryRuntime {
   return new MemoryRuntime(options);
+}
+
+/**
+ * An in-memory runtime whose driver has a deliberate bug. It exists to prove that the conformance
+ * suite catches each kind of broken driver; never use it for anything else.
+ */
+export function createFlawedMemoryRuntime(flaw: DriverFlaw, options: MemoryRuntimeOptions = {}): MemoryRuntime {
+  return new MemoryRuntime({ ...options, [driverFlaw]: flaw });
 }
 
 function keyOf(address: Address): string {

@@ -127,7 +127,7 @@ export class MemoryTransport implements Transport {
   }
 
   #schedule(task: () => void): void {
-    if (this.#plan.delays && this.#plan.rng.next() < 0.3) setTimeout(task, 0);
+    if (this.#plan.delays && this.#plan.rng.next() < 0.05) setTimeout(task, 0);
     else queueMicrotask(task);
   }
 

@@ -1,0 +1,233 @@
+import {
+  ConnectionLostError,
+  coalesceIovecs,
+  iovecsLength,
+  type Transport,
+  type TransportSink,
+  toConnectionLost,
+  type WriteCallback,
+} from "@sansio/runtime-api";
+import type { TLSOptions } from "bun";
+import { type BunSocket, SocketEvents, sansioHandlers } from "./socket-events.js";
+import { TlsUpgrade } from "./tls-upgrade.js";
+
+/** One write operation on its way out: the iovecs (small ones merged), where Bun stopped, and who to tell. */
+interface PendingWrite {
+  readonly parts: readonly Uint8Array[];
+  readonly total: number;
+  readonly done: WriteCallback;
+  index: number;
+  offset: number;
+}
+
+/**
+ * One Bun socket as the driver's {@link Transport}. Bun pushes chunks to the `data` handler, writes
+ * partially and buffers nothing, so this keeps the unwritten tail of a write and retries it on `drain`.
+ *
+ * It owns the socket's events through `socket.data` (see `socket-events.ts`); events of any other
+ * socket that still names it (the raw twin Bun leaves behind after STARTTLS) are ignored.
+ */
+export class BunTransport extends SocketEvents implements Transport {
+  readonly pull = false;
+  readonly #sink: TransportSink;
+  /** The socket the bytes go through: the plain one, then the TLS one after STARTTLS. */
+  #socket: BunSocket;
+  /** We paused the socket (`readStop`). */
+  #paused = false;
+  #write: PendingWrite | undefined;
+  /** The peer's FIN was delivered to the sink. */
+  #eof = false;
+  /** Bun closed the socket (its `close` handler ran). */
+  #gone = false;
+  /** The driver asked to release the socket (`close()` or `abort()`). */
+  #releaseAsked = false;
+  /** `sink.socketClosed()` was delivered. */
+  #notified = false;
+  /** A failed STARTTLS closed the socket: report `socketClosed` only once the driver has heard why and aborts. */
+  #holdClose = false;
+
+  constructor(sink: TransportSink, socket: BunSocket) {
+    super();
+    this.#sink = sink;
+    this.#socket = socket;
+  }
+
+  /** The Bun socket currently carrying the bytes. */
+  get socket(): BunSocket {
+    return this.#socket;
+  }
+
+  // ---- Transport ------------------------------------------------------------------------------
+
+  readStart(): void {
+    if (!this.#paused || this.#gone) return;
+    this.#paused = false;
+    this.#socket.resume();
+  }
+
+  readStop(): void {
+    if (this.#paused || this.#gone) return;
+    this.#paused = true;
+    this.#socket.pause();
+  }
+
+  write(iovecs: readonly Uint8Array[], done: WriteCallback): void {
+    if (this.#gone) {
+      done(new ConnectionLostError("write: the socket is closed"), 0);
+      return;
+    }
+    // Bun has no writev: merge small iovecs into one copy, write large ones as they are.
+    const parts = coalesceIovecs(iovecs);
+    this.#write = { parts, total: iovecsLength(parts), done, index: 0, offset: 0 };
+    this.#flush();
+  }
+
+  shutdownWrite(): void {
+    if (this.#gone) return;
+    // `shutdown()` is the half-close (FIN, reading goes on); `end()` would close the whole socket.
+    this.#socket.shutdown();
+  }
+
+  close(): void {
+    this.#release(false);
+  }
+
+  abort(): void {
+    this.#release(true);
+  }
+
+  // ---- STARTTLS -------------------------------------------------------------------------------
+
+  /**
+   * Upgrades the plain socket to TLS as a client (`socket.upgradeTLS`). Resolves with the ALPN protocol
+   * once the handshake succeeded; from then on this transport carries the TLS socket.
+   */
+  upgrade(tls: TLSOptions): Promise<string | null> {
+    const raw = this.#socket;
+    const upgrade = new TlsUpgrade(this);
+    // The driver paused reading before the switch; a paused socket would stall the handshake.
+    if (this.#paused) {
+      this.#paused = false;
+      raw.resume();
+    }
+    let pair: [BunSocket, BunSocket];
+    try {
+      pair = raw.upgradeTLS<unknown>({ data: upgrade, tls, socket: sansioHandlers });
+    } catch (error) {
+      return Promise.reject(toConnectionLost(error, "startTls failed"));
+    }
+    // Bun returns [raw, tls]: the raw twin keeps this transport as `data` but sees ciphertext, so
+    // from here on only events of the TLS socket count.
+    this.#socket = pair[1];
+    return upgrade.settled;
+  }
+
+  /** The STARTTLS handshake succeeded: the TLS socket's events come here now. */
+  adoptUpgraded(socket: BunSocket): void {
+    if (socket !== this.#socket) return;
+    socket.data = this;
+  }
+
+  /** The TLS socket closed during the STARTTLS handshake (the upgrade has been rejected already). */
+  upgradeClosed(socket: BunSocket, error: Error | undefined): void {
+    if (socket !== this.#socket) return;
+    this.#socketGone(error, true);
+  }
+
+  // ---- socket events --------------------------------------------------------------------------
+
+  override onData(socket: BunSocket, chunk: Uint8Array): void {
+    if (socket !== this.#socket) return;
+    this.#sink.data(chunk);
+  }
+
+  override onDrain(socket: BunSocket): void {
+    if (socket !== this.#socket) return;
+    this.#flush();
+  }
+
+  override onEnd(socket: BunSocket): void {
+    if (socket !== this.#socket || this.#eof) return;
+    this.#eof = true;
+    this.#sink.eof();
+  }
+
+  override onError(socket: BunSocket, error: Error): void {
+    if (socket !== this.#socket || this.#gone) return;
+    this.#sink.error(error);
+  }
+
+  override onClose(socket: BunSocket, error: Error | undefined): void {
+    if (socket !== this.#socket) return;
+    this.#socketGone(error, false);
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  /** Writes what Bun takes now; keeps the rest for the next `drain`. */
+  #flush(): void {
+    const pending = this.#write;
+    if (!pending) return;
+    const socket = this.#socket;
+    while (pending.index < pending.parts.length) {
+      const part = pending.parts[pending.index] as Uint8Array;
+      const length = part.length - pending.offset;
+      const written = socket.write(part, pending.offset, length);
+      if (written < 0) {
+        this.#write = undefined;
+        pending.done(new ConnectionLostError("write: the socket is closed"), 0);
+        return;
+      }
+      if (written < length) {
+        // Bun sent (or, over TLS, encrypted) `written` bytes and kept no reference to the rest.
+        pending.offset += written;
+        return;
+      }
+      pending.index++;
+      pending.offset = 0;
+    }
+    this.#write = undefined;
+    pending.done(null, pending.total);
+  }
+
+  #release(abortive: boolean): void {
+    this.#releaseAsked = true;
+    if (this.#gone) {
+      this.#holdClose = false;
+      queueMicrotask(() => this.#notifyClosed());
+      return;
+    }
+    // terminate(): SO_LINGER 0 + close, the peer sees a reset. end(): FIN and close.
+    if (abortive) this.#socket.terminate();
+    else this.#socket.end();
+    // Bun runs the `close` handler for it, which reports `socketClosed`.
+  }
+
+  #socketGone(error: Error | undefined, duringUpgrade: boolean): void {
+    if (this.#gone) return;
+    this.#gone = true;
+    const pending = this.#write;
+    this.#write = undefined;
+    if (!this.#releaseAsked && !duringUpgrade) {
+      if (error) this.#sink.error(error);
+      else if (!this.#eof) {
+        // After our own FIN, Bun closes the socket on the peer's FIN without an `end` event.
+        this.#eof = true;
+        this.#sink.eof();
+      }
+    }
+    pending?.done(error ?? new ConnectionLostError("the socket closed before the write completed"), 0);
+    if (duringUpgrade && !this.#releaseAsked) {
+      // The driver learns why from the rejected startTls and then aborts: report the close after that.
+      this.#holdClose = true;
+      return;
+    }
+    this.#notifyClosed();
+  }
+
+  #notifyClosed(): void {
+    if (this.#notified || this.#holdClose) return;
+    this.#notified = true;
+    this.#sink.socketClosed();
+  }
+}

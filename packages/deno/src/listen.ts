@@ -1,0 +1,165 @@
+import {
+  type Accept,
+  type Address,
+  DEFAULT_HOSTNAME,
+  type Listener,
+  ListenerCore,
+  type ListenOptions,
+  throwIfAborted,
+  toConnectionLost,
+  UnsupportedError,
+} from "@sansio/runtime-api";
+import { describeAddress, toAddress } from "./address.ts";
+import { checkDriveOptions, setNoDelay, wire } from "./drive.ts";
+import { pemText } from "./tls.ts";
+import { closeQuietly } from "./transport.ts";
+
+/** Longest pause of the accept loop after a transient accept error (too many open files...). */
+const MAX_ACCEPT_BACKOFF = 1000;
+
+/**
+ * Listens on TCP, TLS or a unix socket and drives one connection per accepted conn. Rejects with
+ * `ConnectionLostError` (Deno's error as `cause`) when the address cannot be bound.
+ */
+export async function listen(options: ListenOptions, accept: Accept): Promise<Listener> {
+  throwIfAborted(options.signal, "listen");
+  checkDriveOptions(options);
+  if (options.path !== undefined && options.tls) {
+    throw new UnsupportedError("listen: Deno cannot serve TLS on a unix socket (Deno.listenTls is TCP only)");
+  }
+  const wanted: Address =
+    options.path !== undefined
+      ? { transport: "unix", path: options.path }
+      : { transport: "tcp", hostname: options.hostname ?? DEFAULT_HOSTNAME, port: options.port ?? 0 };
+  let listener: Deno.Listener;
+  try {
+    listener = bind(wanted, options);
+  } catch (error) {
+    throw toConnectionLost(error, `listen on ${describeAddress(wanted)}`);
+  }
+  return new DenoListener(listener, options, accept).core;
+}
+
+function bind(address: Address, options: ListenOptions): Deno.Listener {
+  if (address.transport === "unix") return Deno.listen({ transport: "unix", path: address.path });
+  const { hostname, port } = address;
+  const tls = options.tls;
+  if (!tls) return Deno.listen({ hostname, port });
+  return Deno.listenTls({
+    hostname,
+    port,
+    cert: pemText(tls.cert),
+    key: pemText(tls.key),
+    ...(tls.alpnProtocols ? { alpnProtocols: [...tls.alpnProtocols] } : {}),
+  });
+}
+
+/** The accept loop of one Deno listener; {@link ListenerCore} does the counting, draining and `signal`. */
+class DenoListener {
+  readonly core: ListenerCore;
+  readonly #listener: Deno.Listener;
+  readonly #options: ListenOptions;
+  readonly #accept: Accept;
+  readonly #tls: boolean;
+  /** Accepted TLS conns whose handshake is still running (closed if the listener closes first). */
+  readonly #handshaking = new Set<Deno.Conn>();
+  readonly #loop: Promise<void>;
+  #stopped = false;
+
+  constructor(listener: Deno.Listener, options: ListenOptions, accept: Accept) {
+    this.#listener = listener;
+    this.#options = options;
+    this.#accept = accept;
+    this.#tls = options.tls !== undefined;
+    this.core = new ListenerCore(toAddress(listener.addr), () => this.#stop(), options.signal);
+    this.#loop = this.#run();
+  }
+
+  async #run(): Promise<void> {
+    let backoff = 0;
+    for (;;) {
+      let conn: Deno.Conn;
+      try {
+        conn = await this.#listener.accept();
+        backoff = 0;
+      } catch (error) {
+        // Closing the listener rejects the pending accept with BadResource (or Interrupted).
+        if (this.#stopped || isClosedListenerError(error)) return;
+        backoff = Math.min(MAX_ACCEPT_BACKOFF, backoff === 0 ? 5 : backoff * 2);
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        if (this.#stopped) return;
+        continue;
+      }
+      if (this.core.isClosing) {
+        closeQuietly(conn);
+        continue;
+      }
+      if (this.#tls) void this.#handshake(conn);
+      else this.#serve(conn, null);
+    }
+  }
+
+  /** Runs the TLS handshake before the connection is made, so `session.alpnProtocol` is known to `accept`. */
+  async #handshake(conn: Deno.Conn): Promise<void> {
+    this.#handshaking.add(conn);
+    const idle = this.#options.idleTimeout ?? 0;
+    const timer = idle > 0 ? setTimeout(() => closeQuietly(conn), idle) : undefined;
+    let alpnProtocol: string | null;
+    try {
+      ({ alpnProtocol } = await (conn as Deno.TlsConn).handshake());
+    } catch {
+      // A client that fails the handshake (or sends no TLS at all) is dropped; the listener keeps serving.
+      closeQuietly(conn);
+      return;
+    } finally {
+      clearTimeout(timer);
+      this.#handshaking.delete(conn);
+    }
+    if (this.core.isClosing) {
+      closeQuietly(conn);
+      return;
+    }
+    this.#serve(conn, alpnProtocol);
+  }
+
+  #serve(conn: Deno.Conn, alpnProtocol: string | null): void {
+    let wired: ReturnType<typeof wire>;
+    try {
+      setNoDelay(conn);
+      wired = wire(conn, this.#options, alpnProtocol);
+    } catch {
+      // The conn failed before it could be driven (the peer already reset it); drop it, keep serving.
+      closeQuietly(conn);
+      return;
+    }
+    const { driver, session } = wired;
+    this.core.track(driver);
+    try {
+      driver.start(this.#accept(session));
+    } catch (error) {
+      driver.abort(error);
+    }
+  }
+
+  async #stop(): Promise<void> {
+    this.#stopped = true;
+    closeQuietly(this.#listener);
+    const address = this.core.address;
+    if (address.transport === "unix") removeSocketFile(address.path);
+    for (const conn of this.#handshaking) closeQuietly(conn);
+    await this.#loop;
+  }
+}
+
+function isClosedListenerError(error: unknown): boolean {
+  return error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted;
+}
+
+/** Deno removes a unix listener's socket file itself; this makes sure, ignoring a file already gone. */
+function removeSocketFile(path: string): void {
+  try {
+    if (Deno.lstatSync(path).isSocket) Deno.removeSync(path);
+  } catch {
+    // Already removed.
+  }
+}

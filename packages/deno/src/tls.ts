@@ -1,0 +1,36 @@
+import { type ClientTlsOptions, type Pem, type StartTlsOptions, UnsupportedError } from "@sansio/runtime-api";
+
+const decoder = new TextDecoder();
+
+/** PEM text from a string or bytes. */
+export function pemText(pem: Pem): string {
+  return typeof pem === "string" ? pem : decoder.decode(pem);
+}
+
+/** True when the STARTTLS options ask for the server side of the handshake. */
+export function isServerStartTls(options: StartTlsOptions | undefined): boolean {
+  return options !== undefined && "isServer" in options && options.isServer === true;
+}
+
+/** Throws `UnsupportedError` for client TLS options Deno cannot honour. */
+export function checkClientTls(options: ClientTlsOptions | undefined): void {
+  if (options?.insecureSkipVerify) {
+    throw new UnsupportedError(
+      "insecureSkipVerify: Deno cannot skip certificate verification per connection (only process-wide with " +
+        "--unsafely-ignore-certificate-errors); pass the peer's CA certificate as tls.ca instead",
+    );
+  }
+}
+
+/** Deno's options for `connectTls` / `startTls` from sansio client TLS options. */
+export function denoClientTls(options: ClientTlsOptions | undefined, hostname: string): Deno.StartTlsOptions {
+  checkClientTls(options);
+  const ca = options?.ca;
+  const out: Deno.StartTlsOptions = { hostname: options?.serverName ?? hostname };
+  if (ca !== undefined) {
+    const list: readonly Pem[] = typeof ca === "string" || ca instanceof Uint8Array ? [ca] : ca;
+    out.caCerts = list.map(pemText);
+  }
+  if (options?.alpnProtocols) out.alpnProtocols = [...options.alpnProtocols];
+  return out;
+}

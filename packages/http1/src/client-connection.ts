@@ -1,0 +1,488 @@
+import {
+  type Connection,
+  ConnectionClosedError,
+  type ReadOperation,
+  type WriteOperation,
+  type WriteResult,
+} from "@sansio/runtime-api";
+import { type Body, BodyChannel, type BodyOwner, EMPTY_BODY } from "./body.js";
+import { BodyDecoder, type BodyFraming, type BodySink } from "./body-decoder.js";
+import { ReceivedResponse } from "./client-response.js";
+import type { ClientOptions, ClientResponse, RequestInit } from "./client-types.js";
+import { HttpParseError } from "./errors.js";
+import { CRLF_BYTES, chunkSizeLine, LAST_CHUNK, utf8 } from "./head-encoder.js";
+import { HeadParser } from "./head-parser.js";
+import { toHeaderList } from "./headers.js";
+import { OutputQueue } from "./output-queue.js";
+import { encodeRequestHead } from "./request-head.js";
+import { DrainSignal, isStreamBody } from "./write-helpers.js";
+
+const YIELD: WriteOperation = Object.freeze({ kind: "yield" });
+const CLOSE: WriteOperation = Object.freeze({ kind: "close" });
+
+/** Reading the next response head. */
+const HEAD = 0;
+/** Decoding a response body. */
+const BODY = 1;
+/** After a 101 response: input is left for the protocol the connection is upgraded to. */
+const UPGRADED = 2;
+/** The read side is finished. */
+const CLOSED = 3;
+
+/** One request and its response. */
+interface Exchange {
+  readonly method: string;
+  readonly head: Uint8Array;
+  readonly body: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | null;
+  /** Content-Length of a streamed body, -2 when chunked. */
+  readonly length: number;
+  readonly closeAfter: boolean;
+  readonly onInformational: RequestInit["onInformational"];
+  readonly resolve: (response: ClientResponse) => void;
+  readonly reject: (error: unknown) => void;
+  responded: boolean;
+  channel: BodyChannel | null;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/**
+ * The sans-IO HTTP/1.1 client: a {@link Connection} to hand to `runtime.connect(options, client)`, and
+ * the {@link request} method to send requests over it. Requests are written in order, pipelined as
+ * `persistent` allows; responses are matched to them in order and their bodies streamed with backpressure.
+ */
+export class ClientConnection implements Connection {
+  readonly #host: string | undefined;
+  readonly #persistent: boolean | undefined;
+  readonly #bodyHighWaterMark: number;
+  readonly #writeHighWaterMark: number;
+  readonly #parser: HeadParser;
+  readonly #decoder: BodyDecoder;
+  readonly #out = new OutputQueue();
+  readonly #drain = new DrainSignal();
+  readonly #bodyOwner: BodyOwner;
+  readonly #sink: BodySink;
+  /** Requests not yet written. */
+  #pending: Exchange[] = [];
+  /** Requests written (or being written), waiting for their response, in order. */
+  #inflight: Exchange[] = [];
+  /** The exchange whose streamed body is being written. */
+  #writing: Exchange | null = null;
+  #readState = HEAD;
+  #writeDone = false;
+  #closing = false;
+  #shuttingDown = false;
+  #serverCloses = false;
+  #provenKeepAlive = false;
+  #sentAny = false;
+  #failure: unknown;
+  #readResume: (() => void) | undefined;
+  #writeResume: (() => void) | undefined;
+
+  constructor(options: ClientOptions = {}) {
+    this.#host = options.host;
+    this.#persistent = options.persistent;
+    this.#bodyHighWaterMark = positive(options.bodyHighWaterMark, 64 * 1024, "bodyHighWaterMark");
+    this.#writeHighWaterMark = positive(options.writeHighWaterMark, 64 * 1024, "writeHighWaterMark");
+    const limits = {
+      maxStartLineBytes: positive(options.maxStatusLineBytes, 8192, "maxStatusLineBytes"),
+      maxHeadBytes: positive(options.maxHeaderBytes, 65536, "maxHeaderBytes"),
+      maxHeaderCount: positive(options.maxHeaderCount, 256, "maxHeaderCount"),
+    };
+    this.#parser = new HeadParser("response", limits);
+    this.#decoder = new BodyDecoder(limits);
+    this.#bodyOwner = { bodyDrained: () => this.#wakeReader(), bodyWanted: () => {} };
+    this.#sink = {
+      bodyData: (bytes, start, end) => {
+        const channel = this.#inflight[0]?.channel;
+        if (channel && !channel.discarding) channel.push(bytes.slice(start, end));
+      },
+    };
+  }
+
+  /** Requests sent or queued whose response has not been completely received. */
+  get outstanding(): number {
+    return this.#pending.length + this.#inflight.length;
+  }
+
+  /**
+   * Sends a request (queued behind earlier ones). Resolves with the response once its head arrived;
+   * its body streams after. Rejects with `ConnectionClosedError` when the connection closes first (the
+   * request may be retried on a new connection), `HttpParseError` for a malformed response, `TypeError`
+   * for an invalid request.
+   */
+  request(init: RequestInit = {}): Promise<ClientResponse> {
+    if (this.#closing || this.#shuttingDown || this.#failure !== undefined) {
+      return Promise.reject(new ConnectionClosedError("the connection is closed or shutting down: no new requests"));
+    }
+    if (this.#persistent === false && this.#sentAny) {
+      return Promise.reject(
+        new ConnectionClosedError("persistent: false sends one request per connection; open a new connection"),
+      );
+    }
+    const method = init.method ?? "GET";
+    let body = init.body ?? null;
+    let length: number;
+    if (isStreamBody(body)) length = -1;
+    else if (typeof body === "string") {
+      body = utf8(body);
+      length = body.length;
+    } else if (body instanceof Uint8Array) length = body.length;
+    else length = -2;
+    let encoded: ReturnType<typeof encodeRequestHead>;
+    try {
+      encoded = encodeRequestHead(
+        method,
+        init.target ?? "/",
+        toHeaderList(init.headers),
+        this.#host,
+        length,
+        this.#persistent === false,
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#sentAny = true;
+    return new Promise<ClientResponse>((resolve, reject) => {
+      this.#pending.push({
+        method,
+        head: encoded.head,
+        body: body as Exchange["body"],
+        length: encoded.framing.length,
+        closeAfter: encoded.framing.close,
+        onInformational: init.onInformational,
+        resolve,
+        reject,
+        responded: false,
+        channel: null,
+      });
+      this.#startNext();
+    });
+  }
+
+  /** Takes no new requests, lets the outstanding ones finish, then closes the connection. */
+  shutdown(): void {
+    if (this.#shuttingDown) return;
+    this.#shuttingDown = true;
+    this.#closeIfIdle();
+  }
+
+  /** Closes now: outstanding requests fail with `ConnectionClosedError`. */
+  close(): void {
+    this.#fail(new ConnectionClosedError("the connection was closed"), true);
+  }
+
+  // ---- Connection: input ----------------------------------------------------------------------
+
+  nextReadOperation(): ReadOperation {
+    switch (this.#readState) {
+      case HEAD:
+        return "read";
+      case BODY: {
+        const channel = this.#inflight[0]?.channel;
+        return channel && !channel.wantsMore() ? "yield" : "read";
+      }
+      case UPGRADED:
+        return "yield";
+      default:
+        return "close";
+    }
+  }
+
+  read(buffer: Uint8Array, offset: number, length: number): number {
+    const end = offset + length;
+    let pos = offset;
+    while (pos < end) {
+      if (this.#readState === HEAD) {
+        if (this.#inflight.length === 0) {
+          this.#fail(new HttpParseError("unexpected-data", "the server sent bytes no request asked for"), false);
+          return length;
+        }
+        const parser = this.#parser;
+        pos += parser.parse(buffer, pos, end);
+        if (parser.error) {
+          this.#fail(parser.error, false);
+          return length;
+        }
+        if (!parser.done) break;
+        this.#onHead();
+      } else if (this.#readState === BODY) {
+        const exchange = this.#inflight[0] as Exchange;
+        const channel = exchange.channel;
+        if (channel && !channel.wantsMore()) break;
+        const decoder = this.#decoder;
+        const n = decoder.decode(buffer, pos, end, this.#sink);
+        pos += n;
+        if (decoder.error) {
+          this.#fail(decoder.error, false);
+          return length;
+        }
+        if (decoder.done) this.#onBodyDone();
+        else if (n === 0) break;
+      } else break;
+    }
+    return pos - offset;
+  }
+
+  readEof(buffer: Uint8Array, offset: number, length: number): number {
+    const consumed = this.read(buffer, offset, length);
+    if (this.#readState === UPGRADED) return consumed;
+    if (this.#readState === BODY) {
+      const channel = this.#inflight[0]?.channel;
+      if (channel && !channel.wantsMore()) return consumed;
+      this.#decoder.end();
+      if (this.#decoder.done) {
+        this.#onBodyDone();
+      } else {
+        this.#fail(this.#decoder.error ?? new ConnectionClosedError("the connection closed mid-body"), false);
+        return consumed;
+      }
+    }
+    if (this.#readState !== CLOSED) {
+      const error =
+        this.#parser.started && this.#inflight.length > 0
+          ? new HttpParseError("incomplete-message", "the connection closed in the middle of a response head")
+          : new ConnectionClosedError("the server closed the connection before responding");
+      this.#fail(error, false);
+    }
+    return consumed;
+  }
+
+  yieldReader(resume: () => void): void {
+    this.#readResume = resume;
+    if (this.nextReadOperation() !== "yield") this.#wakeReader();
+  }
+
+  // ---- Connection: output ---------------------------------------------------------------------
+
+  nextWriteOperation(): WriteOperation {
+    if (this.#writeDone) return CLOSE;
+    const out = this.#out;
+    if (!out.empty) return { kind: "write", iovecs: out.iovecs() };
+    if (this.#closing || this.#failure !== undefined) {
+      this.#writeDone = true;
+      return CLOSE;
+    }
+    return YIELD;
+  }
+
+  reportWriteResult(result: WriteResult): void {
+    if (result === "closed") {
+      // The server stopped reading. Responses already on their way may still arrive.
+      this.#writeDone = true;
+      this.#out.clear();
+      this.#drain.reject();
+      this.#failPending(new ConnectionClosedError("the server closed the connection; the request was not sent"));
+      return;
+    }
+    this.#out.advance(result);
+    if (this.#drain.pending && this.#out.bytes < this.#writeHighWaterMark) this.#drain.resolve();
+  }
+
+  yieldWriter(resume: () => void): void {
+    this.#writeResume = resume;
+    if (!this.#out.empty || this.#closing || this.#failure !== undefined) this.#wakeWriter();
+  }
+
+  // ---- Connection: lifecycle ------------------------------------------------------------------
+
+  reportError(error: unknown): void {
+    this.#fail(error, false);
+  }
+
+  isClosed(): boolean {
+    return this.#readState === CLOSED && this.#writeDone;
+  }
+
+  // ---- writing requests -----------------------------------------------------------------------
+
+  #mayStartNext(): boolean {
+    if (this.#writing !== null || this.#writeDone || this.#serverCloses || this.#failure !== undefined) return false;
+    if (this.#inflight.length === 0) return true;
+    const last = this.#inflight[this.#inflight.length - 1] as Exchange;
+    if (last.closeAfter) return false;
+    return this.#persistent === true || (this.#persistent === undefined && this.#provenKeepAlive);
+  }
+
+  #startNext(): void {
+    while (this.#pending.length > 0 && this.#mayStartNext()) {
+      const exchange = this.#pending.shift() as Exchange;
+      this.#inflight.push(exchange);
+      this.#out.push(exchange.head);
+      const body = exchange.body;
+      if (body instanceof Uint8Array) this.#out.push(body);
+      else if (body !== null) {
+        this.#writing = exchange;
+        void this.#pump(exchange, body);
+      }
+      this.#wakeWriter();
+    }
+  }
+
+  async #pump(exchange: Exchange, body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
+    const chunked = exchange.length === -2;
+    let left = exchange.length;
+    try {
+      for await (const chunk of body) {
+        if (this.#failure !== undefined || this.#writeDone) return;
+        const bytes = typeof chunk === "string" ? utf8(chunk) : chunk;
+        if (bytes.length === 0) continue;
+        if (chunked) {
+          this.#out.push(chunkSizeLine(bytes.length));
+          this.#out.push(bytes);
+          this.#out.push(CRLF_BYTES);
+        } else {
+          if (bytes.length > left) throw new RangeError("the request body is longer than its Content-Length");
+          left -= bytes.length;
+          this.#out.push(bytes);
+        }
+        this.#wakeWriter();
+        if (this.#out.bytes >= this.#writeHighWaterMark) await this.#drain.wait();
+      }
+      if (this.#failure !== undefined || this.#writeDone) return;
+      if (chunked) this.#out.push(LAST_CHUNK);
+      else if (left !== 0) throw new RangeError("the request body is shorter than its Content-Length");
+      this.#writing = null;
+      this.#wakeWriter();
+      this.#startNext();
+    } catch (error) {
+      // The request cannot be completed on this connection.
+      if (this.#failure === undefined) this.#fail(error, false);
+    }
+  }
+
+  // ---- reading responses ----------------------------------------------------------------------
+
+  #onHead(): void {
+    const parser = this.#parser;
+    const exchange = this.#inflight[0] as Exchange;
+    const status = parser.status;
+    const headers = parser.headers;
+    const version = parser.minor === 0 ? "HTTP/1.0" : "HTTP/1.1";
+    if (status < 200 && status !== 101) {
+      parser.reset();
+      try {
+        exchange.onInformational?.(status, headers);
+      } catch {
+        // The caller's observer failed; the exchange goes on.
+      }
+      return;
+    }
+    let framing: BodyFraming;
+    if (status === 101 || exchange.method === "HEAD" || status === 204 || status === 304) framing = "none";
+    else if (parser.hasTransferEncoding) framing = parser.chunked ? "chunked" : "close";
+    else if (parser.contentLength >= 0) framing = parser.contentLength === 0 ? "none" : "length";
+    else framing = "close";
+    const keepAlive =
+      framing !== "close" &&
+      status !== 101 &&
+      (parser.minor === 0 ? parser.connectionKeepAlive && !parser.connectionClose : !parser.connectionClose);
+    const length = framing === "length" ? parser.contentLength : null;
+    const reason = parser.reason;
+    parser.reset();
+    const channel = framing === "none" ? null : new BodyChannel(this.#bodyOwner, length, this.#bodyHighWaterMark);
+    exchange.channel = channel;
+    exchange.responded = true;
+    if (keepAlive) {
+      this.#provenKeepAlive = true;
+    } else {
+      this.#serverCloses = true;
+      this.#failPending(new ConnectionClosedError("the server is closing the connection; the request was not sent"));
+    }
+    this.#decoder.start(framing, length ?? 0);
+    this.#readState = BODY;
+    exchange.resolve(new ReceivedResponse(status, reason, version, headers, (channel ?? EMPTY_BODY) as Body));
+    if (status === 101) {
+      this.#inflight.shift();
+      this.#readState = UPGRADED;
+      return;
+    }
+    if (this.#decoder.done) this.#onBodyDone();
+  }
+
+  #onBodyDone(): void {
+    const exchange = this.#inflight.shift() as Exchange;
+    exchange.channel?.end(this.#decoder.trailers);
+    exchange.channel = null;
+    this.#readState = HEAD;
+    if (this.#serverCloses || exchange.closeAfter) {
+      this.#fail(new ConnectionClosedError("the server closed the connection; the request was not answered"), true);
+      return;
+    }
+    this.#startNext();
+    this.#closeIfIdle();
+    this.#wakeReader();
+  }
+
+  // ---- closing --------------------------------------------------------------------------------
+
+  #closeIfIdle(): void {
+    if (this.#shuttingDown && this.outstanding === 0 && !this.#closing) {
+      this.#closing = true;
+      this.#readState = CLOSED;
+      this.#wakeReader();
+      this.#wakeWriter();
+    }
+  }
+
+  #failPending(error: unknown): void {
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const exchange of pending) exchange.reject(error);
+  }
+
+  /**
+   * Ends the connection. `graceful`: a normal close (the remaining requests fail with `error`);
+   * otherwise `error` is a failure that every outstanding request and open body hears.
+   */
+  #fail(error: unknown, graceful: boolean): void {
+    if (this.#readState === CLOSED && (this.#closing || this.#failure !== undefined)) return;
+    if (graceful) this.#closing = true;
+    else this.#failure = error;
+    this.#readState = CLOSED;
+    this.#writing = null;
+    this.#out.clear();
+    this.#drain.reject(error);
+    const inflight = this.#inflight;
+    this.#inflight = [];
+    // The exchange under way hears the error itself; the ones behind it were never answered, which
+    // is worth a retry on another connection: they get ConnectionClosedError (the error as `cause`).
+    const unanswered =
+      error instanceof ConnectionClosedError
+        ? error
+        : new ConnectionClosedError("the connection failed before this request was answered", { cause: error });
+    for (let i = 0; i < inflight.length; i++) {
+      const exchange = inflight[i] as Exchange;
+      if (exchange.responded) exchange.channel?.fail(error);
+      else exchange.reject(i === 0 ? error : unanswered);
+    }
+    this.#failPending(unanswered);
+    this.#wakeReader();
+    this.#wakeWriter();
+  }
+
+  #wakeReader(): void {
+    const resume = this.#readResume;
+    if (resume) {
+      this.#readResume = undefined;
+      resume();
+    }
+  }
+
+  #wakeWriter(): void {
+    const resume = this.#writeResume;
+    if (resume) {
+      this.#writeResume = undefined;
+      resume();
+    }
+  }
+}
+
+/** Makes an HTTP/1.1 client connection; hand it to `runtime.connect(options, client)`, then call `request()`. */
+export function createClientConnection(options?: ClientOptions): ClientConnection {
+  return new ClientConnection(options);
+}

@@ -1,0 +1,20 @@
+export type { Body } from "./body.js";
+export { ClientConnection, createClientConnection } from "./client-connection.js";
+export type { ClientOptions, ClientResponse, RequestInit } from "./client-types.js";
+export type { HttpParseErrorCode } from "./errors.js";
+export { HttpParseError } from "./errors.js";
+export type { HeaderList, HeadersInit } from "./headers.js";
+export { getHeader, getHeaderAll, hasToken } from "./headers.js";
+export { http1Server } from "./server.js";
+export { createServerConnection } from "./server-connection.js";
+export type {
+  ErrorHandler,
+  ErrorResponse,
+  Handler,
+  HttpVersion,
+  Request,
+  Response,
+  ResponseBody,
+  ServerOptions,
+} from "./server-types.js";
+export { reasonPhrase } from "./status.js";

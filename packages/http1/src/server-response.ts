@@ -1,0 +1,323 @@
+import { type Connection, ConnectionClosedError } from "@sansio/runtime-api";
+import {
+  CHUNKED_HEADER,
+  CONNECTION_CLOSE,
+  CONNECTION_KEEP_ALIVE,
+  CONNECTION_UPGRADE,
+  CONTENT_LENGTH_PREFIX,
+  CRLF_BYTES,
+  chunkSizeLine,
+  currentDateLine,
+  LAST_CHUNK,
+  putBytes,
+  putDecimal,
+  putName,
+  putValue,
+  statusLine,
+  utf8,
+} from "./head-encoder.js";
+import { type HeaderList, type HeadersInit, toHeaderList } from "./headers.js";
+import {
+  CONNECTION_CLOSE_FLAG,
+  CONNECTION_UPGRADE_FLAG,
+  HAS_CONTENT_LENGTH,
+  HAS_DATE,
+  HAS_TRANSFER_ENCODING,
+  scanHeaders,
+} from "./response-headers.js";
+import type { Response, ResponseBody } from "./server-types.js";
+import { handledRejection, isStreamBody, READY } from "./write-helpers.js";
+
+/** What a {@link ServerResponse} needs from its connection. */
+export interface ResponseChannel {
+  /** Whether to send `Date`. */
+  readonly sendDate: boolean;
+  /** Whether the connection may stay open after this exchange, as far as the connection knows. */
+  keepAliveAllowed(): boolean;
+  /** True when the request body has been received completely (or there was none). */
+  requestBodyComplete(): boolean;
+  /** Memory of at least `size` bytes to build a head in, valid until handed to `send`. */
+  headBuffer(size: number): Uint8Array;
+  /** Queues bytes to send (by reference). */
+  send(chunk: Uint8Array): void;
+  /** Resolves when queued output is below the high-water mark. */
+  writeReady(): Promise<void>;
+  /** Sends `100 Continue` if the client waits for it (a streamed response may read the body as it goes). */
+  solicitBody(): void;
+  /** The response is complete. */
+  responseFinished(keepAlive: boolean): void;
+  /** The response began but cannot complete: flush what was queued, then close. */
+  responseFailed(error: unknown): void;
+  /** Hands the socket to `next` after the queued 101 response. Throws when the connection cannot upgrade. */
+  upgradeTo(next: Connection | (() => Connection)): void;
+}
+
+const IDLE = 0;
+const STREAMING = 1;
+const FINISHED = 2;
+/** The connection answered (an error response) or is gone: the handler's calls are ignored. */
+const TAKEN = 3;
+
+const FRAMING_NONE = 0;
+const FRAMING_LENGTH = 1;
+const FRAMING_CHUNKED = 2;
+const FRAMING_CLOSE = 3;
+
+/** Bodies up to this size are copied behind the head, so the whole response is one iovec. */
+const INLINE_BODY_MAX = 16 * 1024;
+/** Room for the headers the connection adds (Date, Content-Length, Connection, Transfer-Encoding). */
+const ADDED_HEADERS_ROOM = 160;
+
+const stringScratch = new Uint8Array(INLINE_BODY_MAX);
+const encoder = new TextEncoder();
+
+function checkStatus(status: number): void {
+  if (!Number.isInteger(status) || status < 200 || status > 999) {
+    throw new RangeError(`invalid response status ${status} (200-999; 101 is sent by upgrade())`);
+  }
+}
+
+/** The {@link Response} handed to a handler: builds the head and frames the body for one exchange. */
+export class ServerResponse implements Response {
+  readonly #channel: ResponseChannel;
+  readonly #isHead: boolean;
+  readonly #http10: boolean;
+  #state = IDLE;
+  #aborted = false;
+  #framing = FRAMING_NONE;
+  #remaining = 0;
+  #keepAlive = true;
+
+  constructor(channel: ResponseChannel, isHead: boolean, http10: boolean) {
+    this.#channel = channel;
+    this.#isHead = isHead;
+    this.#http10 = http10;
+  }
+
+  get headersSent(): boolean {
+    return this.#state !== IDLE;
+  }
+
+  get finished(): boolean {
+    return this.#state === FINISHED || this.#state === TAKEN;
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** The connection is gone: later calls are ignored and writes reject. */
+  abort(): void {
+    this.#aborted = true;
+    if (this.#state === IDLE || this.#state === STREAMING) this.#state = TAKEN;
+  }
+
+  /** The connection answers instead of the handler (an error response); the handler's calls are then ignored. */
+  takeOver(status: number, headers: HeadersInit | undefined, body: string | Uint8Array): void {
+    if (this.#state !== IDLE) return;
+    this.#respond(status, toHeaderList(headers), body);
+    this.#state = TAKEN;
+  }
+
+  respond(status: number, headers?: HeadersInit, body?: ResponseBody): void {
+    if (this.#state === TAKEN) return;
+    if (this.#state !== IDLE) throw new Error("the response was already started");
+    if (isStreamBody(body)) {
+      this.writeHead(status, headers);
+      void this.#pipe(body);
+      return;
+    }
+    this.#respond(status, toHeaderList(headers), body ?? null);
+  }
+
+  writeHead(status: number, headers?: HeadersInit): void {
+    if (this.#state === TAKEN) return;
+    if (this.#state !== IDLE) throw new Error("the response was already started");
+    checkStatus(status);
+    const list = toHeaderList(headers);
+    const scan = scanHeaders(list);
+    const flags = scan.flags;
+    this.#channel.solicitBody();
+    let keepAlive = this.#channel.keepAliveAllowed() && (flags & CONNECTION_CLOSE_FLAG) === 0;
+    let framing: number;
+    let addChunked = false;
+    if (this.#isHead || status === 204 || status === 304) framing = FRAMING_NONE;
+    else if (flags & HAS_CONTENT_LENGTH) {
+      framing = FRAMING_LENGTH;
+      this.#remaining = scan.contentLength;
+    } else if (flags & HAS_TRANSFER_ENCODING) framing = FRAMING_CHUNKED;
+    else if (!this.#http10) {
+      framing = FRAMING_CHUNKED;
+      addChunked = true;
+    } else {
+      framing = FRAMING_CLOSE;
+      keepAlive = false;
+    }
+    const channel = this.#channel;
+    const buffer = channel.headBuffer(statusLine(status).length + scan.size + ADDED_HEADERS_ROOM);
+    let pos = this.#putHead(buffer, status, list, flags, keepAlive);
+    if (addChunked) pos = putBytes(buffer, pos, CHUNKED_HEADER);
+    pos = putBytes(buffer, pos, CRLF_BYTES);
+    this.#framing = framing;
+    this.#keepAlive = keepAlive;
+    this.#state = STREAMING;
+    channel.send(buffer.subarray(0, pos));
+  }
+
+  write(chunk: Uint8Array | string): Promise<void> {
+    if (this.#state === TAKEN) {
+      return this.#aborted ? handledRejection(new ConnectionClosedError("the connection is closed")) : READY;
+    }
+    if (this.#state === IDLE) this.writeHead(200);
+    else if (this.#state === FINISHED) throw new Error("write() after the response ended");
+    this.#writeChunk(typeof chunk === "string" ? utf8(chunk) : chunk);
+    return this.#channel.writeReady();
+  }
+
+  end(chunk?: Uint8Array | string): void {
+    if (this.#state === TAKEN) return;
+    if (this.#state === FINISHED) throw new Error("end() after the response ended");
+    if (this.#state === IDLE) {
+      this.#respond(200, [], chunk ?? null);
+      return;
+    }
+    if (chunk !== undefined) this.#writeChunk(typeof chunk === "string" ? utf8(chunk) : chunk);
+    const channel = this.#channel;
+    this.#state = FINISHED;
+    if (this.#framing === FRAMING_CHUNKED) channel.send(LAST_CHUNK);
+    else if (this.#framing === FRAMING_LENGTH && this.#remaining > 0) {
+      channel.responseFailed(new Error(`the response ended ${this.#remaining} bytes short of its Content-Length`));
+      return;
+    }
+    channel.responseFinished(this.#keepAlive);
+  }
+
+  upgrade(headers: HeadersInit, next: Connection | (() => Connection)): void {
+    if (this.#state === TAKEN) return;
+    if (this.#state !== IDLE) throw new Error("the response was already started");
+    const channel = this.#channel;
+    if (!channel.requestBodyComplete()) throw new Error("upgrade(): the request body is not complete");
+    const list = toHeaderList(headers);
+    const scan = scanHeaders(list);
+    const line = statusLine(101);
+    const buffer = channel.headBuffer(line.length + scan.size + ADDED_HEADERS_ROOM);
+    let pos = putBytes(buffer, 0, line);
+    pos = putFields(buffer, pos, list);
+    if ((scan.flags & CONNECTION_UPGRADE_FLAG) === 0) pos = putBytes(buffer, pos, CONNECTION_UPGRADE);
+    pos = putBytes(buffer, pos, CRLF_BYTES);
+    this.#state = FINISHED;
+    channel.send(buffer.subarray(0, pos));
+    channel.upgradeTo(next);
+  }
+
+  /** Writes the status line, the caller's fields, Date and Connection; returns the position. */
+  #putHead(buffer: Uint8Array, status: number, list: HeaderList, flags: number, keepAlive: boolean): number {
+    let pos = putBytes(buffer, 0, statusLine(status));
+    pos = putFields(buffer, pos, list);
+    if (this.#channel.sendDate && (flags & HAS_DATE) === 0) pos = putBytes(buffer, pos, currentDateLine());
+    if (!keepAlive) {
+      if ((flags & CONNECTION_CLOSE_FLAG) === 0) pos = putBytes(buffer, pos, CONNECTION_CLOSE);
+    } else if (this.#http10) pos = putBytes(buffer, pos, CONNECTION_KEEP_ALIVE);
+    return pos;
+  }
+
+  #respond(status: number, list: HeaderList, body: Uint8Array | string | null): void {
+    checkStatus(status);
+    const scan = scanHeaders(list);
+    const flags = scan.flags;
+    if (flags & HAS_TRANSFER_ENCODING) throw new TypeError("Transfer-Encoding cannot be sent with a complete body");
+    const channel = this.#channel;
+    const noBody = this.#isHead || status === 204 || status === 304;
+    // Encode a text body first: its byte length goes in the head.
+    let bytes: Uint8Array | null = null;
+    let length = 0;
+    if (typeof body === "string") {
+      if (body.length * 3 <= INLINE_BODY_MAX) {
+        length = encoder.encodeInto(body, stringScratch).written;
+        bytes = stringScratch;
+      } else {
+        bytes = encoder.encode(body);
+        length = bytes.length;
+      }
+    } else if (body !== null) {
+      bytes = body;
+      length = body.length;
+    }
+    if ((status === 204 || status === 304) && length > 0) throw new TypeError(`a ${status} response has no body`);
+    if (flags & HAS_CONTENT_LENGTH && scan.contentLength !== length && !(noBody && length === 0)) {
+      throw new TypeError(`Content-Length ${scan.contentLength} does not match the body's ${length} bytes`);
+    }
+    const keepAlive = channel.keepAliveAllowed() && (flags & CONNECTION_CLOSE_FLAG) === 0;
+    const inline = !noBody && length <= INLINE_BODY_MAX;
+    const buffer = channel.headBuffer(
+      statusLine(status).length + scan.size + ADDED_HEADERS_ROOM + (inline ? length : 0),
+    );
+    let pos = this.#putHead(buffer, status, list, flags, keepAlive);
+    if ((flags & HAS_CONTENT_LENGTH) === 0 && status !== 204 && status !== 304) {
+      pos = putBytes(buffer, pos, CONTENT_LENGTH_PREFIX);
+      pos = putDecimal(buffer, pos, length);
+      pos = putBytes(buffer, pos, CRLF_BYTES);
+    }
+    pos = putBytes(buffer, pos, CRLF_BYTES);
+    if (inline && bytes !== null && length > 0) {
+      buffer.set(length === bytes.length ? bytes : bytes.subarray(0, length), pos);
+      pos += length;
+    }
+    this.#state = FINISHED;
+    channel.send(buffer.subarray(0, pos));
+    if (!noBody && !inline && bytes !== null) channel.send(bytes);
+    channel.responseFinished(keepAlive);
+  }
+
+  #writeChunk(bytes: Uint8Array): void {
+    const length = bytes.length;
+    if (length === 0) return;
+    const channel = this.#channel;
+    switch (this.#framing) {
+      case FRAMING_NONE:
+        return;
+      case FRAMING_LENGTH:
+        if (length > this.#remaining) {
+          throw new RangeError(`write() of ${length} bytes exceeds the remaining Content-Length (${this.#remaining})`);
+        }
+        this.#remaining -= length;
+        channel.send(bytes);
+        return;
+      case FRAMING_CHUNKED:
+        channel.send(chunkSizeLine(length));
+        channel.send(bytes);
+        channel.send(CRLF_BYTES);
+        return;
+      default:
+        channel.send(bytes);
+    }
+  }
+
+  async #pipe(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
+    try {
+      for await (const chunk of body) {
+        if (this.#state !== STREAMING) break;
+        await this.write(chunk);
+      }
+      if (this.#state === STREAMING) this.end();
+    } catch (error) {
+      if (this.#state === STREAMING) {
+        this.#state = FINISHED;
+        this.#channel.responseFailed(error);
+      }
+    }
+  }
+}
+
+/** Writes `name: value\r\n` for every field of `list`. */
+function putFields(buffer: Uint8Array, pos: number, list: HeaderList): number {
+  for (let i = 0; i < list.length; i += 2) {
+    pos = putName(buffer, pos, list[i] as string);
+    buffer[pos++] = 58;
+    buffer[pos++] = 32;
+    pos = putValue(buffer, pos, list[i + 1] as string);
+    buffer[pos++] = 13;
+    buffer[pos++] = 10;
+  }
+  return pos;
+}

@@ -1,0 +1,107 @@
+import type { Connection, Session } from "@sansio/runtime-api";
+import type { Body } from "./body.js";
+import type { HeaderList, HeadersInit } from "./headers.js";
+
+/** The HTTP version of a message. */
+export type HttpVersion = "HTTP/1.0" | "HTTP/1.1";
+
+/** A request as the server received it. */
+export interface Request {
+  /** The method, as sent (methods are case-sensitive). */
+  readonly method: string;
+  /** The request-target as sent: origin-form (`/path?query`), absolute-form, authority-form or `*`. */
+  readonly target: string;
+  /** The request's HTTP version. */
+  readonly version: HttpVersion;
+  /** Header fields in the order received, as flat name/value pairs. */
+  readonly headers: HeaderList;
+  /** The request body (an ended empty body when there is none). */
+  readonly body: Body;
+  /** The `Upgrade` header when the request asked to switch protocols (`Connection: upgrade`), else null. */
+  readonly upgrade: string | null;
+  /** The socket this request came on, when the connection was made by {@link http1Server}. */
+  readonly session: Session | undefined;
+  /** The first value of header `name` (any case). */
+  header(name: string): string | undefined;
+}
+
+/** A body to send: bytes, text (sent as UTF-8), or chunks to stream (an async iterable, e.g. a request body). */
+export type ResponseBody = Uint8Array | string | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | null;
+
+/**
+ * How the handler answers one request. Either {@link respond} once with the whole response, or
+ * {@link writeHead}, then {@link write} as often as needed, then {@link end}.
+ */
+export interface Response {
+  /** True once the status line and headers were queued. */
+  readonly headersSent: boolean;
+  /** True once the response is complete (or was taken over by the connection after an error). */
+  readonly finished: boolean;
+  /** True when the response can no longer reach the client (connection lost or reset); writes are dropped. */
+  readonly aborted: boolean;
+  /**
+   * Sends a complete response: status line, headers and body in one write. `Content-Length`, `Date`
+   * and `Connection` are added as needed. An async-iterable body is streamed (chunked).
+   */
+  respond(status: number, headers?: HeadersInit, body?: ResponseBody): void;
+  /**
+   * Starts a streamed response. With a `Content-Length` header the body must be exactly that long;
+   * otherwise it is sent chunked (or, to an HTTP/1.0 client, delimited by closing the connection).
+   */
+  writeHead(status: number, headers?: HeadersInit): void;
+  /**
+   * Queues a chunk of a streamed response (calls {@link writeHead} with 200 first if needed). Resolves
+   * once the queued output is below the high-water mark: `await` it for backpressure. Rejects with
+   * `ConnectionClosedError` when the connection is gone (the rejection is marked handled, so ignoring it is safe).
+   * The chunk is sent without copying: do not change it afterwards.
+   */
+  write(chunk: Uint8Array | string): Promise<void>;
+  /** Finishes a streamed response, optionally with a last chunk. */
+  end(chunk?: Uint8Array | string): void;
+  /**
+   * Answers `101 Switching Protocols` with `headers` (add `Upgrade`; `Connection: Upgrade` is added) and
+   * hands the socket to `next`: bytes after the request go to it, and it owns the connection from now on.
+   * The request body must be complete.
+   */
+  upgrade(headers: HeadersInit, next: Connection | (() => Connection)): void;
+}
+
+/** Handles one request. It may respond synchronously or later; a thrown error or rejection answers 500. */
+export type Handler = (request: Request, response: Response) => void | Promise<void>;
+
+/** A response to send instead of the default one for an error. */
+export interface ErrorResponse {
+  /** Status; default the error's status (400, 414, 431...) or 500 for handler errors. */
+  readonly status?: number;
+  /** Headers to send. */
+  readonly headers?: HeadersInit;
+  /** Body to send. */
+  readonly body?: string | Uint8Array;
+}
+
+/**
+ * Told about a malformed request (`HttpParseError`; `request` is undefined when the head itself was
+ * bad) or a failed handler, while an error response can still be sent: return an {@link ErrorResponse}
+ * to replace the default one. Also told, with no response possible, about errors after the response began.
+ */
+export type ErrorHandler = (error: unknown, request: Request | undefined) => ErrorResponse | undefined | void;
+
+/** Options of an HTTP/1.1 server connection. */
+export interface ServerOptions {
+  /** Longest request line (method, target, version, CRLF) in bytes; longer gets 414. Default 8192. */
+  readonly maxRequestLineBytes?: number;
+  /** Largest request head (request line and headers) in bytes, and largest trailer section; larger gets 431. Default 16384. */
+  readonly maxHeaderBytes?: number;
+  /** Most header fields in a request; more gets 431. Default 100. */
+  readonly maxHeaderCount?: number;
+  /** Unread request-body bytes held before the connection stops reading from the socket. Default 64 KiB. */
+  readonly bodyHighWaterMark?: number;
+  /** Queued response bytes above which `response.write()` waits. Default 64 KiB. */
+  readonly writeHighWaterMark?: number;
+  /** Send a `Date` header (RFC 9110 §6.6.1). Default true. */
+  readonly date?: boolean;
+  /** Told about malformed requests and failed handlers; may replace the error response. Default: handler errors are logged with `console.error`. */
+  readonly onError?: ErrorHandler;
+  /** The session the connection runs on (set by {@link http1Server}); exposed as `request.session`. */
+  readonly session?: Session;
+}

@@ -1,0 +1,211 @@
+import type { Socket } from "node:net";
+import { ConnectionLostError, type Transport, type TransportSink, type WriteCallback } from "@sansio/runtime-api";
+import type { OnreadRelay } from "./onread.js";
+
+/** How a {@link NodeTransport} receives input: `data` events, or `onread` callbacks into a reused buffer. */
+export type NodeReadMode = "data" | OnreadRelay;
+
+/** Options of a {@link NodeTransport}. */
+export interface NodeTransportOptions {
+  /** `onread` relay of a client socket made by `net.connect`; default: `data` events. */
+  readonly reads?: NodeReadMode;
+  /** The raw socket under a TLS socket: released together with it. */
+  readonly companion?: Socket;
+}
+
+/** Swallows an error that has already been routed, or that nobody can act on any more. */
+export function ignoreError(): void {}
+
+/**
+ * One Node `net.Socket` or `tls.TLSSocket` as a {@link Transport}. Input is pushed (`data` chunks on
+ * accepted sockets and TLS sockets; `onread` chunks from a reused buffer on `net.connect` sockets),
+ * writes are corked into one `writev`, and half-close relies on `allowHalfOpen: true`.
+ */
+export class NodeTransport implements Transport {
+  readonly pull = false;
+  readonly #socket: Socket;
+  readonly #sink: TransportSink;
+  readonly #companion: Socket | undefined;
+  readonly #onread: OnreadRelay | undefined;
+  #reading = false;
+  #inOnread = false;
+  #detached = false;
+  #releaseAsked = false;
+  #closeEmitted = false;
+  #closeReported = false;
+  #errored = false;
+  #gotEnd = false;
+  #sentEnd = false;
+  #writeDone: WriteCallback | undefined;
+  #writeTotal = 0;
+
+  constructor(socket: Socket, sink: TransportSink, options: NodeTransportOptions = {}) {
+    this.#socket = socket;
+    this.#sink = sink;
+    this.#companion = options.companion;
+    const reads = options.reads ?? "data";
+    this.#onread = reads === "data" ? undefined : reads;
+    // 'error' and 'close' stay attached for the socket's whole life: no error can go unhandled.
+    socket.on("error", this.#onError);
+    socket.on("close", this.#onClose);
+    this.#companion?.on("error", ignoreError);
+    socket.on("end", this.#onEnd);
+    // Input waits until the driver asks for it.
+    socket.pause();
+    if (this.#onread) this.#onread.bind(this);
+    else socket.on("data", this.#onData);
+    if (socket.destroyed) {
+      // Already torn down before we got it: nothing will be read or written.
+      this.#closeEmitted = true;
+      queueMicrotask(() => this.#reportClosed());
+    }
+  }
+
+  /** The socket being driven. */
+  get socket(): Socket {
+    return this.#socket;
+  }
+
+  readStart(): void {
+    if (this.#reading || this.#detached) return;
+    this.#reading = true;
+    // Inside an onread callback the return value keeps the handle reading.
+    if (!this.#inOnread) this.#socket.resume();
+  }
+
+  readStop(): void {
+    if (!this.#reading) return;
+    this.#reading = false;
+    // Inside an onread callback, returning false stops the handle.
+    if (!this.#inOnread) this.#socket.pause();
+  }
+
+  write(iovecs: readonly Uint8Array[], done: WriteCallback): void {
+    const socket = this.#socket;
+    let total = 0;
+    let last = -1;
+    let count = 0;
+    for (let i = 0; i < iovecs.length; i++) {
+      const length = (iovecs[i] as Uint8Array).length;
+      if (length === 0) continue;
+      total += length;
+      last = i;
+      count++;
+    }
+    this.#writeDone = done;
+    this.#writeTotal = total;
+    if (count === 1) {
+      socket.write(iovecs[last] as Uint8Array, this.#onWritten);
+      return;
+    }
+    // One writev syscall for all iovecs; the last callback runs once Node no longer needs any of them.
+    socket.cork();
+    for (let i = 0; i <= last; i++) {
+      const iovec = iovecs[i] as Uint8Array;
+      if (iovec.length === 0) continue;
+      if (i === last) socket.write(iovec, this.#onWritten);
+      else socket.write(iovec);
+    }
+    socket.uncork();
+  }
+
+  shutdownWrite(): void {
+    if (this.#sentEnd) return;
+    this.#sentEnd = true;
+    this.#socket.end();
+  }
+
+  close(): void {
+    if (this.#releaseAsked) return;
+    this.#releaseAsked = true;
+    this.#reading = false;
+    if (this.#closeEmitted) {
+      queueMicrotask(() => this.#reportClosed());
+      return;
+    }
+    // Sends FIN if not sent yet, and destroys the socket once everything written has been flushed.
+    this.#socket.destroySoon();
+  }
+
+  abort(): void {
+    this.#releaseAsked = true;
+    this.#reading = false;
+    if (this.#closeEmitted) {
+      queueMicrotask(() => this.#reportClosed());
+      return;
+    }
+    this.#socket.destroy();
+    this.#companion?.destroy();
+  }
+
+  /**
+   * Stops routing this socket's input and events to the driver (before STARTTLS hands the socket to a
+   * TLS layer). `close()`/`abort()` still release it and report `socketClosed` if the upgrade fails.
+   */
+  detach(): void {
+    if (this.#detached) return;
+    this.readStop();
+    this.#detached = true;
+    this.#socket.off("end", this.#onEnd);
+    if (this.#onread) this.#onread.bind(undefined);
+    else this.#socket.off("data", this.#onData);
+  }
+
+  /** Called by the `onread` relay with a view of its buffer; returns whether to keep reading. */
+  onRead(chunk: Uint8Array): boolean {
+    if (this.#detached || this.#releaseAsked) return false;
+    this.#inOnread = true;
+    try {
+      this.#sink.data(chunk);
+    } finally {
+      this.#inOnread = false;
+    }
+    return this.#reading;
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#releaseAsked) return;
+    this.#sink.data(chunk);
+  };
+
+  readonly #onEnd = (): void => {
+    this.#gotEnd = true;
+    if (this.#releaseAsked) return;
+    this.#sink.eof();
+  };
+
+  readonly #onWritten = (error?: Error | null): void => {
+    const done = this.#writeDone;
+    if (!done) return;
+    this.#writeDone = undefined;
+    if (error) done(error, 0);
+    else done(null, this.#writeTotal);
+  };
+
+  readonly #onError = (error: Error): void => {
+    this.#errored = true;
+    if (this.#detached || this.#releaseAsked) return;
+    // A write in flight learns first that the peer is gone (one "closed" result), then the driver.
+    this.#onWritten(error);
+    this.#sink.error(error);
+  };
+
+  readonly #onClose = (): void => {
+    this.#closeEmitted = true;
+    if (this.#companion && !this.#companion.destroyed) this.#companion.destroy();
+    if (this.#writeDone) this.#onWritten(new ConnectionLostError("the socket closed with a write in flight"));
+    if (!this.#releaseAsked) {
+      if (this.#detached) return;
+      // Both FINs were exchanged and Node closed the socket by itself: nothing was lost. The driver
+      // is still finishing the protocol; it releases the session when it calls close().
+      if (this.#gotEnd && this.#sentEnd && !this.#errored) return;
+    }
+    this.#reportClosed();
+  };
+
+  #reportClosed(): void {
+    if (this.#closeReported) return;
+    this.#closeReported = true;
+    this.#sink.socketClosed();
+  }
+}

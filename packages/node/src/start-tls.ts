@@ -1,0 +1,58 @@
+import type * as tls from "node:tls";
+import {
+  type ClientTlsOptions,
+  type StartTlsImpl,
+  type StartTlsOptions,
+  type TransportSink,
+  UnsupportedError,
+} from "@sansio/runtime-api";
+import { NodeTransport } from "./node-transport.js";
+import { acceptTls, connectTls, handshakeTimeout } from "./tls-handshake.js";
+import { alpnProtocols, clientTlsOptions, negotiatedAlpn, serverSecureContext } from "./tls-options.js";
+
+/** What a plain session needs to upgrade itself to TLS. */
+export interface StartTlsContext {
+  /** The driver the TLS transport reports to. */
+  readonly sink: TransportSink;
+  /** Name the client side verifies when `serverName` is not given (the host connected to). */
+  readonly hostname: string;
+  /** The session's idle timeout, which also bounds a server-side handshake. */
+  readonly idleTimeout: number | undefined;
+}
+
+function isServerSide(
+  options: StartTlsOptions | undefined,
+): options is Extract<StartTlsOptions, { readonly isServer: true }> {
+  return options !== undefined && "isServer" in options && options.isServer === true;
+}
+
+/**
+ * STARTTLS on a live Node socket. The plain transport stops routing events to the driver, then the
+ * client side runs `tls.connect({ socket })` and the server side wraps the socket in a server
+ * `tls.TLSSocket`; the driver continues on a new transport over the TLS socket, which also releases
+ * the raw socket when it closes.
+ */
+export function nodeStartTls(context: StartTlsContext): StartTlsImpl {
+  return async (options, old) => {
+    if (!(old instanceof NodeTransport)) throw new UnsupportedError("startTls: not a Node socket transport");
+    const raw = old.socket;
+    let socket: tls.TLSSocket;
+    if (isServerSide(options)) {
+      const secureContext = serverSecureContext(options);
+      old.detach();
+      socket = await acceptTls(raw, {
+        secureContext,
+        alpnProtocols: alpnProtocols(options.alpnProtocols),
+        timeout: handshakeTimeout(context.idleTimeout),
+      });
+    } else {
+      const client = clientTlsOptions((options as ClientTlsOptions | undefined) ?? {}, context.hostname);
+      old.detach();
+      socket = await connectTls({ ...client, socket: raw });
+    }
+    return {
+      transport: new NodeTransport(socket, context.sink, { companion: raw }),
+      alpnProtocol: negotiatedAlpn(socket),
+    };
+  };
+}

@@ -1,0 +1,39 @@
+import type { Address, ClientTlsOptions, Runtime, ServerTlsOptions } from "../runtime.js";
+
+/** The outcome of one conformance case. `ok` is false only for a failure; a case that does not apply is `"n.a."` with a reason. */
+export interface CaseResult {
+  readonly name: string;
+  readonly status: "pass" | "fail" | "n.a.";
+  /** True unless the case failed. */
+  readonly ok: boolean;
+  /** Why it failed, or why it does not apply. */
+  readonly error?: string;
+  /** How long it ran, in ms. */
+  readonly ms: number;
+}
+
+/** A conformance server (`serveConformance`) running elsewhere, e.g. in another process or runtime. */
+export interface RemotePeer {
+  readonly address: Address;
+  /** When the remote peer serves TLS: how to reach it. */
+  readonly tls?: ClientTlsOptions;
+}
+
+/** How to run the suite. */
+export interface ConformanceOptions {
+  /**
+   * Who listens. Default: the runtime under test. A `Runtime` listens in this process (all cases run);
+   * a `RemotePeer` is a `serveConformance` server elsewhere (cases that need to watch the server are n.a.).
+   */
+  readonly peer?: Runtime | RemotePeer;
+  /** Certificates for the TLS cases; without them those cases are n.a. */
+  readonly tls?: { readonly server: ServerTlsOptions; readonly client: ClientTlsOptions };
+  /** A directory for unix socket files; without it the unix cases are n.a. */
+  readonly unixDir?: string;
+  /** Run only cases whose name includes one of these strings. */
+  readonly only?: readonly string[];
+  /** Per-case time limit in ms. Default 20 000. */
+  readonly caseTimeout?: number;
+  /** Called after each case (for progress output). */
+  readonly onResult?: (result: CaseResult) => void;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: { index: "src/index.ts" },
+  format: ["esm", "cjs"],
+  dts: true,
+  clean: true,
+  target: "es2022",
+  platform: "neutral",
+  sourcemap: true,
+  // Provided by the Workers runtime itself; never bundled.
+  external: ["cloudflare:sockets"],
+});

@@ -1,0 +1,70 @@
+// Matrix entry for Cloudflare Workers: `node tests/matrix/entries/workers.mjs [--peer-port N [--peer-tls-port M]]`.
+// workerd is the runtime under test: this Node script bundles the test Worker (packages/workers/test/worker)
+// with the built @sansio/workers (dist/, through its `workerd` export condition; src/ when not built),
+// starts `workerd serve` on 127.0.0.1 and asks the Worker to run the client side of the conformance suite
+// against a conformance server: the one on --peer-port, or (without it) a @sansio/node one started here.
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  conformanceRequest,
+  refusedPort,
+  startConformancePeer,
+  startTestWorker,
+} from "../../../packages/workers/test/workerd-harness.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The test certificates from SANSIO_TLS_DIR, as conformance TLS options (undefined without it). */
+async function certificates() {
+  const dir = process.env.SANSIO_TLS_DIR;
+  if (!dir) return undefined;
+  const [ca, cert, key] = await Promise.all(
+    ["ca.pem", "cert.pem", "key.pem"].map((name) => readFile(join(dir, name), "utf8")),
+  );
+  return { server: { cert, key }, client: { ca } };
+}
+
+function portArgument(args, flag) {
+  const at = args.indexOf(flag);
+  if (at < 0) return undefined;
+  const port = Number(args[at + 1]);
+  if (!(Number.isInteger(port) && port > 0 && port < 65536)) throw new Error(`bad ${flag} ${args[at + 1]}`);
+  return port;
+}
+
+const args = process.argv.slice(2);
+if (args.includes("--serve")) {
+  // Workers cannot accept TCP connections: there is no server half to offer.
+  console.log(
+    `MATRIX-UNSUPPORTED ${JSON.stringify({ runtime: "workers", reason: "Workers cannot accept TCP connections (listen is UnsupportedError)" })}`,
+  );
+  process.exit(0);
+}
+
+const tls = await certificates();
+const peerPort = portArgument(args, "--peer-port");
+const from = existsSync(join(here, "../../../packages/workers/dist/index.js")) ? "dist" : "src";
+if (from === "src") console.error("workers entry: packages/workers/dist is not built; bundling from src/");
+
+const ownPeer = peerPort === undefined ? await startConformancePeer(tls) : undefined;
+const peer = ownPeer ?? {
+  port: peerPort,
+  tlsPort: portArgument(args, "--peer-tls-port"),
+  // A closed port on this machine, for the refused-connect case.
+  refusedPort: await refusedPort(),
+};
+const worker = await startTestWorker({ ca: tls?.client.ca, from });
+const stop = async () => {
+  await worker.stop();
+  await ownPeer?.close();
+};
+process.once("SIGTERM", () => void stop().then(() => process.exit(1)));
+try {
+  const results = await worker.post("/conformance", conformanceRequest(peer, tls));
+  console.log(`MATRIX-RESULT ${JSON.stringify({ runtime: worker.version, results })}`);
+} finally {
+  await stop();
+}
+process.exit(0);
