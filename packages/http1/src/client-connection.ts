@@ -8,7 +8,7 @@ import {
 import { type Body, BodyChannel, type BodyOwner, EMPTY_BODY } from "./body.js";
 import { BodyDecoder, type BodyFraming, type BodySink } from "./body-decoder.js";
 import { ReceivedResponse } from "./client-response.js";
-import type { ClientOptions, ClientResponse, RequestInit } from "./client-types.js";
+import type { ClientOptions, ClientRequestInit, ClientResponse } from "./client-types.js";
 import { HttpParseError } from "./errors.js";
 import { CRLF_BYTES, chunkSizeLine, LAST_CHUNK, utf8 } from "./head-encoder.js";
 import { HeadParser } from "./head-parser.js";
@@ -37,7 +37,7 @@ interface Exchange {
   /** Content-Length of a streamed body, -2 when chunked. */
   readonly length: number;
   readonly closeAfter: boolean;
-  readonly onInformational: RequestInit["onInformational"];
+  readonly onInformational: ClientRequestInit["onInformational"];
   readonly resolve: (response: ClientResponse) => void;
   readonly reject: (error: unknown) => void;
   responded: boolean;
@@ -115,7 +115,7 @@ export class ClientConnection implements Connection {
    * request may be retried on a new connection), `HttpParseError` for a malformed response, `TypeError`
    * for an invalid request.
    */
-  request(init: RequestInit = {}): Promise<ClientResponse> {
+  request(init: ClientRequestInit = {}): Promise<ClientResponse> {
     if (this.#closing || this.#shuttingDown || this.#failure !== undefined) {
       return Promise.reject(new ConnectionClosedError("the connection is closed or shutting down: no new requests"));
     }
@@ -301,7 +301,15 @@ export class ClientConnection implements Connection {
   // ---- writing requests -----------------------------------------------------------------------
 
   #mayStartNext(): boolean {
-    if (this.#writing !== null || this.#writeDone || this.#serverCloses || this.#failure !== undefined) return false;
+    if (
+      this.#writing !== null ||
+      this.#writeDone ||
+      this.#closing ||
+      this.#serverCloses ||
+      this.#failure !== undefined
+    ) {
+      return false;
+    }
     if (this.#inflight.length === 0) return true;
     const last = this.#inflight[this.#inflight.length - 1] as Exchange;
     if (last.closeAfter) return false;
@@ -328,7 +336,7 @@ export class ClientConnection implements Connection {
     let left = exchange.length;
     try {
       for await (const chunk of body) {
-        if (this.#failure !== undefined || this.#writeDone) return;
+        if (this.#failure !== undefined || this.#writeDone || this.#closing) return;
         const bytes = typeof chunk === "string" ? utf8(chunk) : chunk;
         if (bytes.length === 0) continue;
         if (chunked) {
@@ -343,7 +351,7 @@ export class ClientConnection implements Connection {
         this.#wakeWriter();
         if (this.#out.bytes >= this.#writeHighWaterMark) await this.#drain.wait();
       }
-      if (this.#failure !== undefined || this.#writeDone) return;
+      if (this.#failure !== undefined || this.#writeDone || this.#closing) return;
       if (chunked) this.#out.push(LAST_CHUNK);
       else if (left !== 0) throw new RangeError("the request body is shorter than its Content-Length");
       this.#writing = null;

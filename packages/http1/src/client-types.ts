@@ -25,7 +25,7 @@ export interface ClientOptions {
 }
 
 /** One request to send. */
-export interface RequestInit {
+export interface ClientRequestInit {
   /** Method. Default `"GET"`. */
   readonly method?: string;
   /** Request target. Default `"/"`. */

@@ -1,6 +1,6 @@
 export type { Body } from "./body.js";
 export { ClientConnection, createClientConnection } from "./client-connection.js";
-export type { ClientOptions, ClientResponse, RequestInit } from "./client-types.js";
+export type { ClientOptions, ClientRequestInit, ClientResponse } from "./client-types.js";
 export type { HttpParseErrorCode } from "./errors.js";
 export { HttpParseError } from "./errors.js";
 export type { HeaderList, HeadersInit } from "./headers.js";
@@ -12,9 +12,9 @@ export type {
   ErrorResponse,
   Handler,
   HttpVersion,
-  Request,
-  Response,
+  IncomingRequest,
   ResponseBody,
+  ResponseWriter,
   ServerOptions,
 } from "./server-types.js";
 export { reasonPhrase } from "./status.js";

@@ -16,7 +16,7 @@ import { type HeadLimits, HeadParser } from "./head-parser.js";
 import { OutputQueue } from "./output-queue.js";
 import { ServerRequest } from "./server-request.js";
 import { type ResponseChannel, ServerResponse } from "./server-response.js";
-import type { ErrorHandler, ErrorResponse, Handler, Request, ServerOptions } from "./server-types.js";
+import type { ErrorHandler, ErrorResponse, Handler, IncomingRequest, ServerOptions } from "./server-types.js";
 import { reasonPhrase } from "./status.js";
 import { DrainSignal, handledRejection, READY } from "./write-helpers.js";
 
@@ -123,6 +123,8 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   nextReadOperation(): ReadOperation {
     switch (this.#readState) {
       case HEAD:
+        // Pipelined requests answered faster than the client reads: wait for the output to drain.
+        return this.#out.bytes < this.#settings.writeHighWaterMark ? "read" : "yield";
       case LINGER:
         return "read";
       case BODY:
@@ -140,6 +142,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     while (pos < end) {
       const state = this.#readState;
       if (state === HEAD) {
+        if (this.#out.bytes >= this.#settings.writeHighWaterMark) break;
         const parser = this.#parser;
         pos += parser.parse(buffer, pos, end);
         if (parser.error) {
@@ -176,6 +179,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     // Still busy with what was offered: the driver offers the rest again once we ask to read.
     if (state === WAIT || this.#upgraded) return consumed;
     if (state === BODY && !(this.#channel as BodyChannel).wantsMore()) return consumed;
+    if (state === HEAD && consumed < length && this.nextReadOperation() === "yield") return consumed;
     this.#peerEof = true;
     if (state === BODY) {
       this.#decoder.end();
@@ -211,11 +215,15 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
 
   reportWriteResult(result: WriteResult): void {
     if (result === "closed") {
-      this.#abortAll(new ConnectionClosedError("the peer closed the connection"), false);
+      this.#abortAll(new ConnectionClosedError("the peer closed the connection"));
       return;
     }
-    this.#out.advance(result);
-    if (this.#drain.pending && this.#out.bytes < this.#settings.writeHighWaterMark) this.#drain.resolve();
+    const out = this.#out;
+    out.advance(result);
+    if (out.bytes < this.#settings.writeHighWaterMark) {
+      if (this.#drain.pending) this.#drain.resolve();
+      if (this.#readState === HEAD) this.#wakeReader();
+    }
   }
 
   yieldWriter(resume: () => void): void {
@@ -227,7 +235,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   // ---- Connection: lifecycle ------------------------------------------------------------------
 
   reportError(error: unknown): void {
-    this.#abortAll(error, true);
+    this.#abortAll(error);
   }
 
   isClosed(): boolean {
@@ -422,8 +430,14 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     if (!response.headersSent) this.#sendError(response, error.status, custom);
   }
 
-  #handlerFailed(request: Request, response: ServerResponse, error: unknown): void {
-    if (this.#failed || response.aborted || response.finished || this.#response !== response) {
+  #handlerFailed(request: IncomingRequest, response: ServerResponse, error: unknown): void {
+    if (this.#failed || response.aborted) {
+      // The connection is gone (the handler most likely failed reading the body or writing because of
+      // it): onError hears it, the default logger does not.
+      this.#tellError(error, request, false);
+      return;
+    }
+    if (response.finished || this.#response !== response) {
       this.#tellError(error, request, false, true);
       return;
     }
@@ -452,7 +466,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   /** Tells `onError`; returns its replacement response when one may be sent. */
   #tellError(
     error: unknown,
-    request: Request | undefined,
+    request: IncomingRequest | undefined,
     canRespond: boolean,
     fromHandler = false,
   ): ErrorResponse | undefined {
@@ -481,13 +495,14 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     this.send(CONTINUE_RESPONSE);
   }
 
-  /** The connection is gone (error, reset, or the peer closed while we wrote): stop everything. */
-  #abortAll(error: unknown, tell: boolean): void {
+  /** The connection is gone (error, reset, or the peer closed while we wrote): stop everything; onError hears it if a response was under way. */
+  #abortAll(error: unknown): void {
     if (this.#failed) return;
     this.#failed = true;
     const request = this.#request;
     const response = this.#response;
     const channel = this.#channel;
+    const unfinished = response !== null && !response.finished;
     channel?.fail(error);
     response?.abort();
     this.#out.clear();
@@ -496,7 +511,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     this.#request = null;
     this.#response = null;
     this.#channel = null;
-    if (tell && response !== null && !response.finished) this.#tellError(error, request ?? undefined, false);
+    if (unfinished) this.#tellError(error, request ?? undefined, false);
     this.#wakeReader();
     this.#wakeWriter();
   }

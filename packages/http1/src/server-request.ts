@@ -1,10 +1,10 @@
 import type { Session } from "@sansio/runtime-api";
 import type { Body } from "./body.js";
 import { getHeader, type HeaderList } from "./headers.js";
-import type { HttpVersion, Request } from "./server-types.js";
+import type { HttpVersion, IncomingRequest } from "./server-types.js";
 
-/** The {@link Request} handed to a handler. */
-export class ServerRequest implements Request {
+/** The {@link IncomingRequest} handed to a handler. */
+export class ServerRequest implements IncomingRequest {
   readonly method: string;
   readonly target: string;
   readonly version: HttpVersion;

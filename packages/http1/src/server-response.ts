@@ -25,7 +25,7 @@ import {
   HAS_TRANSFER_ENCODING,
   scanHeaders,
 } from "./response-headers.js";
-import type { Response, ResponseBody } from "./server-types.js";
+import type { ResponseBody, ResponseWriter } from "./server-types.js";
 import { handledRejection, isStreamBody, READY } from "./write-helpers.js";
 
 /** What a {@link ServerResponse} needs from its connection. */
@@ -77,8 +77,8 @@ function checkStatus(status: number): void {
   }
 }
 
-/** The {@link Response} handed to a handler: builds the head and frames the body for one exchange. */
-export class ServerResponse implements Response {
+/** The {@link ResponseWriter} handed to a handler: builds the head and frames the body for one exchange. */
+export class ServerResponse implements ResponseWriter {
   readonly #channel: ResponseChannel;
   readonly #isHead: boolean;
   readonly #http10: boolean;

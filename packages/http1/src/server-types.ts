@@ -6,7 +6,7 @@ import type { HeaderList, HeadersInit } from "./headers.js";
 export type HttpVersion = "HTTP/1.0" | "HTTP/1.1";
 
 /** A request as the server received it. */
-export interface Request {
+export interface IncomingRequest {
   /** The method, as sent (methods are case-sensitive). */
   readonly method: string;
   /** The request-target as sent: origin-form (`/path?query`), absolute-form, authority-form or `*`. */
@@ -32,7 +32,7 @@ export type ResponseBody = Uint8Array | string | AsyncIterable<Uint8Array> | Ite
  * How the handler answers one request. Either {@link respond} once with the whole response, or
  * {@link writeHead}, then {@link write} as often as needed, then {@link end}.
  */
-export interface Response {
+export interface ResponseWriter {
   /** True once the status line and headers were queued. */
   readonly headersSent: boolean;
   /** True once the response is complete (or was taken over by the connection after an error). */
@@ -67,7 +67,7 @@ export interface Response {
 }
 
 /** Handles one request. It may respond synchronously or later; a thrown error or rejection answers 500. */
-export type Handler = (request: Request, response: Response) => void | Promise<void>;
+export type Handler = (request: IncomingRequest, response: ResponseWriter) => void | Promise<void>;
 
 /** A response to send instead of the default one for an error. */
 export interface ErrorResponse {
@@ -84,7 +84,7 @@ export interface ErrorResponse {
  * bad) or a failed handler, while an error response can still be sent: return an {@link ErrorResponse}
  * to replace the default one. Also told, with no response possible, about errors after the response began.
  */
-export type ErrorHandler = (error: unknown, request: Request | undefined) => ErrorResponse | undefined | void;
+export type ErrorHandler = (error: unknown, request: IncomingRequest | undefined) => ErrorResponse | undefined | void;
 
 /** Options of an HTTP/1.1 server connection. */
 export interface ServerOptions {

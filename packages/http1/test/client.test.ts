@@ -226,6 +226,32 @@ describe("client: response framing", () => {
     await close();
   });
 
+  it("stops sending a request body when the server answered early and closes", async () => {
+    const { runtime, port, close } = await serveMemory((_, response) => {
+      response.respond(413, { Connection: "close" }, "too large");
+    });
+    const client = createClientConnection({ host: "h" });
+    const session = await runtime.connect({ port }, client);
+    let produced = 0;
+    async function* endless() {
+      for (let i = 0; i < 100_000; i++) {
+        produced++;
+        yield new Uint8Array(1024);
+        await sleep(0);
+      }
+    }
+    const response = await client.request({ method: "POST", target: "/", body: endless() });
+    expect(response.status).toBe(413);
+    expect(await response.body.text()).toBe("too large");
+    await session.closed;
+    await sleep(10); // one iteration may have been under way
+    const after = produced;
+    await sleep(20);
+    expect(produced).toBe(after);
+    expect(produced).toBeLessThan(100_000);
+    await close();
+  });
+
   it("refuses invalid requests before sending anything", async () => {
     const client = createClientConnection();
     await expect(client.request({ target: "/" })).rejects.toBeInstanceOf(TypeError);

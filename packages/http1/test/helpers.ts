@@ -192,15 +192,29 @@ export class CountingSender implements Connection {
   #writeClosed = false;
   #resolve!: (text: string) => void;
 
-  constructor(payload: Uint8Array) {
+  #reading: boolean;
+  #readResume: (() => void) | undefined;
+
+  /** `readLater`: read nothing until {@link startReading} (a client that does not read its responses). */
+  constructor(payload: Uint8Array, options: { readLater?: boolean } = {}) {
     this.#payload = payload;
+    this.#reading = !options.readLater;
     this.done = new Promise((resolve) => {
       this.#resolve = resolve;
     });
   }
 
+  /** Starts reading (see `readLater`). */
+  startReading(): void {
+    this.#reading = true;
+    const resume = this.#readResume;
+    this.#readResume = undefined;
+    resume?.();
+  }
+
   nextReadOperation(): ReadOperation {
-    return this.#eof ? "close" : "read";
+    if (this.#eof) return "close";
+    return this.#reading ? "read" : "yield";
   }
   read(buffer: Uint8Array, offset: number, length: number): number {
     this.#received.push(buffer.slice(offset, offset + length));
@@ -213,7 +227,9 @@ export class CountingSender implements Connection {
     this.#resolve(decoder.decode(concatBytes(this.#received)));
     return length;
   }
-  yieldReader(): void {}
+  yieldReader(resume: () => void): void {
+    this.#readResume = resume;
+  }
   nextWriteOperation(): WriteOperation {
     if (this.#writeClosed) return { kind: "close" };
     if (this.sent < this.#payload.length) {

@@ -1,7 +1,7 @@
-import { ConnectionClosedError } from "@sansio/runtime-api";
+import { ConnectionClosedError, SansioError } from "@sansio/runtime-api";
 import { EchoConnection } from "@sansio/runtime-api/conformance";
 import { describe, expect, it } from "vitest";
-import { type Handler, HttpParseError, type Request } from "../src/index.js";
+import { type Handler, HttpParseError, type IncomingRequest } from "../src/index.js";
 import {
   bytes,
   CountingSender,
@@ -236,6 +236,30 @@ describe("server: request bodies", () => {
     await close();
   });
 
+  it("stops reading pipelined requests while the client does not read the responses", async () => {
+    let handled = 0;
+    const { runtime, port, close } = await serveMemory(
+      (request, response) => {
+        handled++;
+        response.respond(200, {}, request.target);
+      },
+      { writeHighWaterMark: 1024 },
+      { pipeCapacity: 4096 },
+    );
+    const count = 2000;
+    const client = new CountingSender(bytes("GET /x HTTP/1.1\r\nHost: a\r\n\r\n".repeat(count)), { readLater: true });
+    await runtime.connect({ port }, client);
+    await sleep(30);
+    // About (high-water mark + pipe capacity) / response size, far from all of them.
+    expect(handled).toBeGreaterThan(10);
+    expect(handled).toBeLessThan(400);
+    client.startReading();
+    await sleep(30);
+    expect(handled).toBe(count);
+    client.shutdown();
+    await close();
+  });
+
   it("discards an unread body and goes on to the next request", async () => {
     const { runtime, port, close } = await serveMemory((request, response) => {
       response.respond(200, {}, `${request.method} ${request.target}`);
@@ -393,7 +417,7 @@ describe("server: errors", () => {
   });
 
   it("lets onError replace error responses", async () => {
-    const seen: [string, Request | undefined][] = [];
+    const seen: [string, IncomingRequest | undefined][] = [];
     const { runtime, port, close } = await serveMemory(
       () => {
         throw new Error("boom");
@@ -513,6 +537,7 @@ describe("server: shutdown", () => {
 
   it("rejects writes once the connection is gone, without unhandled rejections", async () => {
     let writeError: unknown;
+    const told: [unknown, string | undefined][] = [];
     let finished!: () => void;
     const done = new Promise<void>((resolve) => {
       finished = resolve;
@@ -530,7 +555,7 @@ describe("server: shutdown", () => {
         }
         finished();
       },
-      { onError: () => {} },
+      { onError: (error, request) => void told.push([error, request?.target]) },
       { pipeCapacity: 8192 },
     );
     const session = await runtime.connect(
@@ -543,6 +568,10 @@ describe("server: shutdown", () => {
     session.close();
     await done;
     expect(writeError).toBeInstanceOf(ConnectionClosedError);
+    // onError heard that the response could not complete, for that request.
+    expect(told.length).toBeGreaterThan(0);
+    expect(told[0]?.[0]).toBeInstanceOf(SansioError);
+    expect(told[0]?.[1]).toBe("/");
     await close();
   });
 });

@@ -31,7 +31,7 @@ export const COALESCE_THRESHOLD = 16 * 1024;
  * keeps larger ones as they are (written directly, no copy). A single iovec is returned unchanged.
  */
 export function coalesceIovecs(iovecs: readonly Uint8Array[], threshold = COALESCE_THRESHOLD): Uint8Array[] {
-  if (iovecs.length <= 1) return iovecs.slice();
+  if (iovecs.length === 1 && (iovecs[0] as Uint8Array).length > 0) return [iovecs[0] as Uint8Array];
   const out: Uint8Array[] = [];
   let run: Uint8Array[] = [];
   let runLength = 0;

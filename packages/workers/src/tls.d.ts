@@ -1,0 +1,19 @@
+import { type ClientTlsOptions, type StartTlsOptions } from "@sansio/runtime-api";
+/** How a connect maps onto a Workers socket. */
+export interface TlsPlan {
+  /** "on" for TLS from the start; "starttls" for plain sessions (so `session.startTls()` works) and for a custom server name. */
+  readonly secureTransport: "on" | "starttls";
+  /** Upgrade at once, verifying this name (TLS with a `serverName` other than the host connected to). */
+  readonly serverName?: string;
+}
+/** Rejects client TLS options Workers cannot honour. `ca` and `alpnProtocols` are accepted; see the README. */
+export declare function checkClientTls(options: ClientTlsOptions | undefined, what: string): void;
+/** Rejects server-side STARTTLS (Workers sockets are client sockets) and unsupported client options. */
+export declare function checkStartTls(options: StartTlsOptions | undefined): ClientTlsOptions | undefined;
+/**
+ * Plain connects use `secureTransport: "starttls"` (no cost measured against "off") so every plain
+ * session can be upgraded. TLS uses "on", unless a `serverName` other than the hostname is asked:
+ * `connect()` has no option for that, so the socket starts plain and upgrades at once with
+ * `startTls({ expectedServerHostname })`.
+ */
+export declare function planTls(tls: true | ClientTlsOptions | undefined, hostname: string): TlsPlan;

@@ -1,0 +1,161 @@
+import { ConnectionClosedError, coalesceIovecs, SansioError } from "@sansio/runtime-api";
+import { ignoreRejection } from "./socket.js";
+/**
+ * One Workers socket as a pull {@link Transport}.
+ *
+ * Reads: one BYOB reader; each `readStart()` is one `reader.read(view)` of at most `sink.space()`
+ * bytes. A BYOB read transfers (detaches) the buffer it is given and returns the bytes in a new one,
+ * so it reads into a transport-owned scratch buffer (taken back from every result) and copies into
+ * the driver's read buffer; the driver's memory is never detached.
+ *
+ * Writes: one writer; iovecs are coalesced, written in order, and reported once every
+ * `writer.write()` has resolved (the stream may keep a chunk until then). Half-close is
+ * `writer.close()` (FIN). The socket is closed explicitly at the end: workerd does not settle
+ * `closed` by itself after both directions finished.
+ */
+export class WorkersTransport {
+  pull = true;
+  #socket;
+  #sink;
+  #reader;
+  #writer;
+  #scratch;
+  #reading = false;
+  #writing = false;
+  #fin;
+  #state = "open";
+  /** Replaced by a TLS transport (STARTTLS): its streams are released and its events ignored. */
+  #retired = false;
+  /** The TLS socket being set up by {@link startTls}; closed with this one if the session ends first. */
+  #successor;
+  #reported = false;
+  constructor(socket, sink, scratch) {
+    this.#socket = socket;
+    this.#sink = sink;
+    this.#scratch = scratch;
+    ignoreRejection(socket.closed);
+    this.#reader = socket.readable.getReader({ mode: "byob" });
+    this.#writer = socket.writable.getWriter();
+  }
+  readStart() {
+    if (this.#reading || this.#state !== "open" || this.#retired) return;
+    const space = this.#sink.space();
+    if (space.length === 0) return;
+    let scratch = this.#scratch;
+    if (scratch === undefined || scratch.byteLength < space.length) scratch = new ArrayBuffer(space.length);
+    this.#scratch = undefined;
+    this.#reading = true;
+    this.#reader.read(new Uint8Array(scratch, 0, space.length)).then(
+      (result) => this.#onRead(result, space),
+      (error) => this.#onReadError(error),
+    );
+  }
+  readStop() {
+    // A pull transport reads only when asked; there is nothing to pause.
+  }
+  write(iovecs, done) {
+    if (this.#state !== "open" || this.#retired || this.#fin !== undefined) {
+      queueMicrotask(() => done(new ConnectionClosedError("write after the socket's write side was closed"), 0));
+      return;
+    }
+    const chunks = coalesceIovecs(iovecs);
+    let total = 0;
+    for (const chunk of chunks) total += chunk.length;
+    const writer = this.#writer;
+    const send = () =>
+      chunks.length === 1 ? writer.write(chunks[0]) : Promise.all(chunks.map((chunk) => writer.write(chunk)));
+    const desired = writer.desiredSize;
+    const sent = desired !== null && desired <= 0 ? writer.ready.then(send) : send();
+    this.#writing = true;
+    sent.then(
+      () => {
+        this.#writing = false;
+        done(null, total);
+      },
+      (error) => {
+        this.#writing = false;
+        done(error, 0);
+      },
+    );
+  }
+  shutdownWrite() {
+    if (this.#fin !== undefined || this.#state !== "open" || this.#retired) return;
+    // A failed FIN (peer reset) is reported by the read side; closing waits for it either way.
+    this.#fin = this.#writer.close().catch(() => {});
+  }
+  close() {
+    if (this.#state !== "open") return;
+    this.#state = "closing";
+    // Let the FIN leave before the socket goes (every write has already been accepted by then).
+    const fin = this.#fin ?? Promise.resolve();
+    void fin.then(() => this.#release(false));
+  }
+  abort() {
+    this.#release(true);
+  }
+  /** Throws when STARTTLS cannot start on this socket now, for reasons the driver does not check itself. */
+  checkStartTls() {
+    if (this.#state !== "open" || this.#retired) throw new ConnectionClosedError("startTls: the session is closed");
+    if (this.#fin !== undefined) throw new SansioError("startTls: the write side is already closed (half-closed)");
+  }
+  /**
+   * STARTTLS: releases this transport's reader and writer (workerd's `startTls()` waits for that),
+   * upgrades the socket, waits for the handshake and returns the transport of the TLS socket.
+   * The driver calls it only with no read or write in flight and nothing buffered.
+   */
+  async startTls(serverName) {
+    this.checkStartTls();
+    if (this.#reading) throw new SansioError("startTls: a read is in flight");
+    if (this.#writing) throw new SansioError("startTls: a write is in flight");
+    this.#retired = true;
+    this.#reader.releaseLock();
+    this.#writer.releaseLock();
+    const tls = this.#socket.startTls(serverName === undefined ? undefined : { expectedServerHostname: serverName });
+    this.#successor = tls;
+    ignoreRejection(tls.closed);
+    await tls.opened;
+    if (this.#state !== "open") throw new ConnectionClosedError("the session was closed during the TLS handshake");
+    return new WorkersTransport(tls, this.#sink, this.#scratch);
+  }
+  #onRead(result, space) {
+    this.#reading = false;
+    const value = result.value;
+    if (value !== undefined) this.#scratch = value.buffer;
+    if (this.#state !== "open" || this.#retired) return;
+    if (result.done) {
+      this.#sink.eof();
+      return;
+    }
+    if (value === undefined || value.length === 0) {
+      this.readStart();
+      return;
+    }
+    space.set(value);
+    this.#sink.filled(value.length);
+  }
+  #onReadError(error) {
+    this.#reading = false;
+    if (this.#state !== "open" || this.#retired) return;
+    this.#sink.error(error);
+  }
+  #release(abortive) {
+    if (this.#state === "closed") return;
+    this.#state = "closed";
+    const reason = new ConnectionClosedError("the session was closed");
+    if (!this.#retired) {
+      // A pending write would keep socket.close() from settling; aborting the writer ends it.
+      if (abortive || this.#writing) ignoreRejection(this.#writer.abort(reason));
+    }
+    const sockets = this.#successor ? [this.#socket, this.#successor] : [this.#socket];
+    void Promise.all(sockets.map((socket) => socket.close().catch(() => {}))).then(() => {
+      // After writer.abort() a pending BYOB read settles only when cancelled.
+      if (this.#reading && !this.#retired) ignoreRejection(this.#reader.cancel(reason));
+      this.#reportClosed();
+    });
+  }
+  #reportClosed() {
+    if (this.#reported) return;
+    this.#reported = true;
+    this.#sink.socketClosed();
+  }
+}
