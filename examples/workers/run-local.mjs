@@ -62,7 +62,7 @@ const config :Workerd.Config = (
 );
 const example :Workerd.Worker = (
   modules = [(name = "worker.js", esModule = embed "worker.js")],
-  compatibilityDate = "2026-11-01",
+  compatibilityDate = "2026-10-01",
   globalOutbound = "loopback",
   bindings = [(name = "TCP_HOST", text = "127.0.0.1"), (name = "TCP_PORT", text = "${port}")],
 );

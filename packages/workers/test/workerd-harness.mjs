@@ -15,7 +15,7 @@ const packageDir = join(here, "..");
 const require = createRequire(import.meta.url);
 
 /** The compatibility date the test Worker runs with (not after the workerd release). */
-export const COMPATIBILITY_DATE = "2026-11-01";
+export const COMPATIBILITY_DATE = "2026-10-01";
 const START_LIMIT_MS = 30_000;
 const STOP_GRACE_MS = 1_000;
 
