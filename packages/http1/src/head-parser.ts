@@ -32,6 +32,10 @@ const START = 0;
 const FIELDS = 1;
 const DONE = 2;
 
+/** {@link HeadParser} line results: the line is not complete yet / the line is malformed. */
+const INCOMPLETE = -1;
+const FAILED = -2;
+
 const FIELD_OTHER = 0;
 const FIELD_CONTENT_LENGTH = 1;
 const FIELD_TRANSFER_ENCODING = 2;
@@ -166,6 +170,20 @@ export class HeadParser {
   parse(bytes: Uint8Array, start: number, end: number): number {
     let pos = start;
     while (this.#phase !== DONE) {
+      if (this.#phase === FIELDS && this.#scanned === 0 && pos < end && bytes[pos] !== CR && bytes[pos] !== LF) {
+        // Fast path: parse a header line in one pass, finding its end on the way.
+        const lf = this.#fieldLine(bytes, pos, end);
+        if (lf === FAILED) return pos - start;
+        if (lf !== INCOMPLETE) {
+          const lineBytes = lf + 1 - pos;
+          if (!this.#checkSize(lineBytes)) return pos - start;
+          this.#headBytes += lineBytes;
+          pos = lf + 1;
+          continue;
+        }
+        // The line is incomplete: the scan below remembers how far it looked.
+      }
+      // Find the line end, resuming where the last call stopped looking.
       let i = pos + this.#scanned;
       while (i < end && bytes[i] !== LF) i++;
       if (i >= end) {
@@ -176,6 +194,20 @@ export class HeadParser {
       this.#scanned = 0;
       const lineBytes = i + 1 - pos;
       if (!this.#checkSize(lineBytes)) return pos - start;
+      if (this.#phase === FIELDS && !(i === pos + 1 && bytes[pos] === CR)) {
+        // A complete header line (the fast path found it incomplete earlier).
+        if (i === pos) {
+          this.#fail("bare-lf", "a line ends in LF without CR");
+          return pos - start;
+        }
+        if (this.#fieldLine(bytes, pos, end) !== i) {
+          this.#fail("bad-header", "a malformed header line");
+          return pos - start;
+        }
+        this.#headBytes += lineBytes;
+        pos = i + 1;
+        continue;
+      }
       if (i === pos || bytes[i - 1] !== CR) {
         this.#fail("bare-lf", "a line ends in LF without CR");
         return pos - start;
@@ -192,20 +224,17 @@ export class HeadParser {
         else this.#statusLine(bytes, pos, contentEnd);
         if (this.error) return pos - start;
         this.#phase = FIELDS;
-      } else if (contentEnd === pos) {
         this.#headBytes += lineBytes;
         pos = i + 1;
-        this.#finish();
-        if (this.error) return pos - start;
-        this.#phase = DONE;
-        this.done = true;
-        break;
-      } else {
-        this.#fieldLine(bytes, pos, contentEnd);
-        if (this.error) return pos - start;
+        continue;
       }
+      // The empty line: the head is complete.
       this.#headBytes += lineBytes;
       pos = i + 1;
+      this.#finish();
+      if (this.error) return pos - start;
+      this.#phase = DONE;
+      this.done = true;
     }
     return pos - start;
   }
@@ -338,18 +367,29 @@ export class HeadParser {
     this.reason = latin1(bytes, start + 13, end, ascii);
   }
 
-  #fieldLine(bytes: Uint8Array, start: number, end: number): void {
+  /**
+   * Parses the header line at `bytes[start..]` in one pass, stopping at its CRLF. Returns the index of
+   * the LF, {@link INCOMPLETE} when `end` came first, or {@link FAILED} (the error is set).
+   */
+  #fieldLine(bytes: Uint8Array, start: number, end: number): number {
     const first = bytes[start];
     if (first === SP || first === HTAB) {
       this.#fail("obs-fold", "a header line starts with whitespace (obs-fold)");
-      return;
+      return FAILED;
     }
     let i = start;
     while (i < end && TCHAR[bytes[i] as number] === 1) i++;
-    if (i === start || i >= end || bytes[i] !== COLON) {
-      if (i < end && bytes[i] !== COLON) this.#badByte(bytes, i, "header name");
-      else this.#fail("bad-header", "a header line has no name or no colon");
-      return;
+    if (i === end) return INCOMPLETE;
+    if (i === start || bytes[i] !== COLON) {
+      const c = bytes[i];
+      if (c === CR) {
+        if (i + 1 === end) return INCOMPLETE;
+        if (bytes[i + 1] === LF) this.#fail("bad-header", "a header line has no colon");
+        else this.#fail("bare-cr", "a CR not followed by LF in the header name");
+      } else if (c === LF) this.#fail("bare-lf", "a line ends in LF without CR");
+      else if (c === COLON) this.#fail("bad-header", "a header line has no name");
+      else this.#badByte(bytes, i, "header name");
+      return FAILED;
     }
     const nameEnd = i;
     i++;
@@ -358,23 +398,46 @@ export class HeadParser {
     let ascii = true;
     for (; i < end; i++) {
       const c = bytes[i] as number;
-      if (FIELD_VALUE[c] !== 1) {
-        this.#badByte(bytes, i, "header value");
-        return;
+      // Field-value bytes: HTAB, SP, VCHAR and obs-text; a control byte ends the value (CR) or is an error.
+      if (c < 0x20) {
+        if (c === HTAB) continue;
+        break;
       }
-      if (c >= 0x80) ascii = false;
+      if (c >= 0x7f) {
+        if (c === 0x7f) {
+          this.#badByte(bytes, i, "header value");
+          return FAILED;
+        }
+        ascii = false;
+      }
     }
-    let valueEnd = end;
+    if (i === end) return INCOMPLETE;
+    const stop = bytes[i];
+    if (stop === CR) {
+      if (i + 1 === end) return INCOMPLETE;
+      if (bytes[i + 1] !== LF) {
+        this.#fail("bare-cr", "a CR not followed by LF in the header value");
+        return FAILED;
+      }
+    } else if (stop === LF) {
+      this.#fail("bare-lf", "a line ends in LF without CR");
+      return FAILED;
+    } else {
+      this.#badByte(bytes, i, "header value");
+      return FAILED;
+    }
+    let valueEnd = i;
     while (valueEnd > valueStart && isOws(bytes[valueEnd - 1])) valueEnd--;
     if (this.headers.length >= this.#limits.maxHeaderCount * 2) {
       this.#fail("headers-too-large", `more than ${this.#limits.maxHeaderCount} header fields`, 431);
-      return;
+      return FAILED;
     }
     if (this.kind !== "trailers") {
       const field = classify(bytes, start, nameEnd);
-      if (field !== FIELD_OTHER && !this.#framing(field, bytes, valueStart, valueEnd)) return;
+      if (field !== FIELD_OTHER && !this.#framing(field, bytes, valueStart, valueEnd)) return FAILED;
     }
     this.headers.push(internName(bytes, start, nameEnd), latin1(bytes, valueStart, valueEnd, ascii));
+    return i + 1;
   }
 
   /** Interprets a framing header's value; false when it is invalid (the error is set). */
