@@ -23,6 +23,8 @@ const env = { SANSIO_TLS_DIR: tlsDir, SANSIO_UNIX_DIR: unixDir };
 const runtimes = matrixRuntimes();
 const byId = Object.fromEntries(runtimes.map((r) => [r.id, r]));
 const pairs = [
+  ["bun", "workerd"],
+  ["deno", "workerd"],
   ["bun", "node24"],
   ["deno", "bun"],
   ["node24", "deno"],
@@ -49,8 +51,10 @@ async function pair(serverId, clientId) {
   const started = Date.now();
   const serving = startEntry(server, ["--serve"], env, "MATRIX-LISTENING", 60_000);
   try {
-    const { port } = await serving.found;
-    const { found } = startEntry(client, ["--peer-port", String(port)], env, "MATRIX-RESULT", RUN_LIMIT);
+    const { port, tlsPort, refusedPort } = await serving.found;
+    const args = ["--peer-port", String(port), "--refused-port", String(refusedPort)];
+    if (tlsPort) args.push("--peer-tls-port", String(tlsPort));
+    const { found } = startEntry(client, args, env, "MATRIX-RESULT", RUN_LIMIT);
     const { results } = await found;
     return { label, results, seconds: (Date.now() - started) / 1000 };
   } catch (error) {

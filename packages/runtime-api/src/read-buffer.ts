@@ -1,5 +1,14 @@
 import { DEFAULT_MAX_READ_BUFFER_SIZE, DEFAULT_READ_BUFFER_SIZE } from "./defaults.js";
 
+/** Owned storage before it is first needed: idle connections hold no read memory of their own. */
+const NO_STORAGE = new Uint8Array(0);
+
+/**
+ * Pull reads grow the buffer up to this size (64 KiB, the read size of Node and of Deno's streams)
+ * while each read fills all the room it was given and the protocol consumes everything.
+ */
+export const READ_AHEAD_SIZE = 64 * 1024;
+
 /**
  * The read buffer of one driven connection. Unconsumed bytes live at `bytes[start..start+length)`.
  *
@@ -10,14 +19,23 @@ import { DEFAULT_MAX_READ_BUFFER_SIZE, DEFAULT_READ_BUFFER_SIZE } from "./defaul
  *
  * Capacity starts at `initialSize` and doubles when the buffer is full and more room is needed; the
  * driver raises `ReadBufferOverflowError` when the protocol consumes nothing from `maxSize` bytes.
+ * Owned storage is allocated when first needed (a push runtime whose chunks are consumed whole never
+ * needs it). Pull reads also double it, up to {@link READ_AHEAD_SIZE}, while every read fills all the
+ * room offered and the protocol consumes all of it: a flowing stream is read in fewer, larger reads.
  */
 export class ReadBuffer {
   /** The limit the driver enforces (bytes the protocol may leave unconsumed). */
   readonly maxSize: number;
-  #owned: Uint8Array;
-  #bytes: Uint8Array;
+  readonly #initialSize: number;
+  readonly #readAhead: number;
+  #owned: Uint8Array = NO_STORAGE;
+  #bytes: Uint8Array = NO_STORAGE;
   #start = 0;
   #end = 0;
+  /** Length of the last {@link space} view. */
+  #offered = 0;
+  /** The last pull read filled all of the room it was offered. */
+  #filledAll = false;
 
   constructor(initialSize = DEFAULT_READ_BUFFER_SIZE, maxSize = DEFAULT_MAX_READ_BUFFER_SIZE) {
     if (!Number.isInteger(initialSize) || initialSize < 1) {
@@ -27,8 +45,8 @@ export class ReadBuffer {
       throw new RangeError(`maxReadBufferSize must be an integer >= readBufferSize (${initialSize}), got ${maxSize}`);
     }
     this.maxSize = maxSize;
-    this.#owned = new Uint8Array(initialSize);
-    this.#bytes = this.#owned;
+    this.#initialSize = initialSize;
+    this.#readAhead = Math.min(maxSize, Math.max(initialSize, READ_AHEAD_SIZE));
   }
 
   /** The memory the unconsumed bytes are in (an adopted chunk or the owned storage). */
@@ -43,7 +61,7 @@ export class ReadBuffer {
   get length(): number {
     return this.#end - this.#start;
   }
-  /** Size of the owned storage. */
+  /** Size of the owned storage (0 until it is first needed). */
   get capacity(): number {
     return this.#owned.length;
   }
@@ -96,11 +114,19 @@ export class ReadBuffer {
    */
   space(): Uint8Array {
     this.settle();
-    if (this.#end === this.#owned.length) {
+    const size = this.#owned.length;
+    if (size === 0) this.#grow(this.#initialSize);
+    else if (this.#filledAll && this.#start === this.#end && size < this.#readAhead) {
+      // The last read filled everything it was offered and the protocol took it all: read more at once.
+      this.#filledAll = false;
+      this.#grow(Math.min(this.#readAhead, size * 2));
+    } else if (this.#end === size) {
       if (this.#start > 0) this.#compact();
-      else if (this.#owned.length < this.maxSize) this.#grow(Math.min(this.maxSize, this.#owned.length * 2));
+      else if (size < this.maxSize) this.#grow(Math.min(this.maxSize, size * 2));
     }
-    return this.#owned.subarray(this.#end);
+    const view = this.#owned.subarray(this.#end);
+    this.#offered = view.length;
+    return view;
   }
 
   /** Records that `n` bytes were read into the last {@link space} view. */
@@ -109,6 +135,7 @@ export class ReadBuffer {
       throw new RangeError(`cannot commit ${n} bytes into ${this.#owned.length - this.#end} free`);
     }
     this.#end += n;
+    this.#filledAll = n > 0 && n === this.#offered;
   }
 
   /** Removes and returns a copy of every unconsumed byte (used to hand leftovers to another owner). */
@@ -127,7 +154,7 @@ export class ReadBuffer {
       this.#compact();
       return;
     }
-    let size = this.#owned.length * 2;
+    let size = Math.max(this.#initialSize, this.#owned.length * 2);
     while (size < needed) size *= 2;
     this.#grow(size);
   }

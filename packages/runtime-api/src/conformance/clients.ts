@@ -243,6 +243,7 @@ export class StartTlsClient implements Connection {
         this.refused = true;
         this.#stage = "tls";
         this.echo.shutdown();
+        queueMicrotask(() => this.#resumeBoth());
         return i + 1;
       }
       if (this.#reply === "GO\n") {
@@ -289,18 +290,71 @@ export class StartTlsClient implements Connection {
   shutdown(): void {
     this.echo.shutdown();
   }
+  #resumeBoth(): void {
+    const read = this.#readResume;
+    const write = this.#writeResume;
+    this.#readResume = undefined;
+    this.#writeResume = undefined;
+    read?.();
+    write?.();
+  }
   #switch(): void {
     this.#upgrade().then(
       () => {
         this.#stage = "tls";
-        const read = this.#readResume;
-        const write = this.#writeResume;
-        this.#readResume = undefined;
-        this.#writeResume = undefined;
-        read?.();
-        write?.();
+        this.#resumeBoth();
       },
       (error: unknown) => this.reportError(error),
     );
+  }
+}
+
+/** Writes `header` before the wrapped connection's own output; everything else is delegated. */
+export class PrefixedConnection implements Connection {
+  readonly #inner: Connection;
+  #header: Uint8Array;
+  constructor(header: Uint8Array, inner: Connection) {
+    this.#header = header;
+    this.#inner = inner;
+  }
+  nextReadOperation(): ReadOperation {
+    return this.#inner.nextReadOperation();
+  }
+  read(buffer: Uint8Array, offset: number, length: number): number {
+    return this.#inner.read(buffer, offset, length);
+  }
+  readEof(buffer: Uint8Array, offset: number, length: number): number {
+    return this.#inner.readEof(buffer, offset, length);
+  }
+  yieldReader(resume: () => void): void {
+    this.#inner.yieldReader(resume);
+  }
+  nextWriteOperation(): WriteOperation {
+    if (this.#header.length > 0) return { kind: "write", iovecs: [this.#header] };
+    return this.#inner.nextWriteOperation();
+  }
+  reportWriteResult(result: WriteResult): void {
+    if (this.#header.length === 0) {
+      this.#inner.reportWriteResult(result);
+      return;
+    }
+    if (result === "closed") {
+      this.#header = new Uint8Array(0);
+      this.#inner.reportWriteResult(result);
+      return;
+    }
+    this.#header = this.#header.subarray(result);
+  }
+  yieldWriter(resume: () => void): void {
+    this.#inner.yieldWriter(resume);
+  }
+  reportError(error: unknown): void {
+    this.#inner.reportError(error);
+  }
+  isClosed(): boolean {
+    return this.#inner.isClosed();
+  }
+  shutdown(): void {
+    this.#inner.shutdown();
   }
 }

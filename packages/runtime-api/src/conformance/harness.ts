@@ -1,4 +1,4 @@
-import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
+import type { Connection } from "../connection.js";
 import type {
   Address,
   ClientTlsOptions,
@@ -9,6 +9,7 @@ import type {
   ServerTlsOptions,
   Session,
 } from "../runtime.js";
+import { PrefixedConnection } from "./clients.js";
 import { CASE_HEADER, conformanceAccept } from "./serve.js";
 import type { ServerParams, ServerRecord } from "./servers.js";
 import type { ConformanceOptions, RemotePeer } from "./types.js";
@@ -35,56 +36,6 @@ export interface RemoteEndpoints extends RemotePeer {
 }
 
 const encoder = new TextEncoder();
-
-/** Writes a header before the wrapped connection's own output; everything else is delegated. */
-class Prefixed implements Connection {
-  readonly #inner: Connection;
-  #header: Uint8Array;
-  constructor(header: Uint8Array, inner: Connection) {
-    this.#header = header;
-    this.#inner = inner;
-  }
-  nextReadOperation(): ReadOperation {
-    return this.#inner.nextReadOperation();
-  }
-  read(buffer: Uint8Array, offset: number, length: number): number {
-    return this.#inner.read(buffer, offset, length);
-  }
-  readEof(buffer: Uint8Array, offset: number, length: number): number {
-    return this.#inner.readEof(buffer, offset, length);
-  }
-  yieldReader(resume: () => void): void {
-    this.#inner.yieldReader(resume);
-  }
-  nextWriteOperation(): WriteOperation {
-    if (this.#header.length > 0) return { kind: "write", iovecs: [this.#header] };
-    return this.#inner.nextWriteOperation();
-  }
-  reportWriteResult(result: WriteResult): void {
-    if (this.#header.length === 0) {
-      this.#inner.reportWriteResult(result);
-      return;
-    }
-    if (result === "closed") {
-      this.#header = new Uint8Array(0);
-      this.#inner.reportWriteResult(result);
-      return;
-    }
-    this.#header = this.#header.subarray(result);
-  }
-  yieldWriter(resume: () => void): void {
-    this.#inner.yieldWriter(resume);
-  }
-  reportError(error: unknown): void {
-    this.#inner.reportError(error);
-  }
-  isClosed(): boolean {
-    return this.#inner.isClosed();
-  }
-  shutdown(): void {
-    this.#inner.shutdown();
-  }
-}
 
 let tokens = 0;
 
@@ -167,7 +118,7 @@ export class CaseContext {
       address.transport === "unix" ? { path: address.path } : { hostname: address.hostname, port: address.port };
     const session = await this.runtime.connect(
       { ...where, ...(target.tls ? { tls: target.tls } : {}), ...options },
-      (s) => new Prefixed(header, typeof client === "function" ? client(s) : client),
+      (s) => new PrefixedConnection(header, typeof client === "function" ? client(s) : client),
     );
     this.sessions.push(session);
     const record = (): ServerRecord => {

@@ -1,7 +1,7 @@
 export type { ConformanceCase } from "./cases.js";
 export { conformanceCases } from "./cases.js";
 export type { ExchangeOptions } from "./clients.js";
-export { Exchange, Firehose, StartTlsClient } from "./clients.js";
+export { Exchange, Firehose, PrefixedConnection, StartTlsClient } from "./clients.js";
 export type { RemoteEndpoints, Target } from "./harness.js";
 export { CaseContext, NotApplicable } from "./harness.js";
 export type { EchoOptions } from "./protocols.js";

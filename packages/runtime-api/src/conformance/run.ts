@@ -33,7 +33,7 @@ async function runCase(runtime: Runtime, test: ConformanceCase, options: Conform
     for (const session of t.sessions) if (status === "fail") session.close();
   }
   const leak = await cleanup(t);
-  if (leak && status === "pass") {
+  if (leak && status !== "fail") {
     status = "fail";
     error = leak;
   }

@@ -12,7 +12,8 @@ export interface PipeReader {
  */
 export class Pipe {
   readonly capacity: number;
-  readonly #chunks: Uint8Array[] = [];
+  #chunks: Uint8Array[] = [];
+  #head = 0; // index of the first unread chunk (no Array.shift: one-byte chunks stay linear)
   #size = 0;
   #ended = false;
   #reset: ConnectionLostError | undefined;
@@ -52,18 +53,28 @@ export class Pipe {
   /** Takes up to `max` bytes out (a copy), or null when nothing is queued. */
   take(max: number): Uint8Array | null {
     if (this.#size === 0) return null;
-    const first = this.#chunks[0] as Uint8Array;
+    const first = this.#chunks[this.#head] as Uint8Array;
     let out: Uint8Array;
     if (first.length <= max) {
-      this.#chunks.shift();
+      this.#head++;
       out = first;
+      if (this.#head === this.#chunks.length) this.#clear();
+      else if (this.#head >= 1024 && this.#head * 2 >= this.#chunks.length) {
+        this.#chunks = this.#chunks.slice(this.#head);
+        this.#head = 0;
+      }
     } else {
       out = first.subarray(0, max);
-      this.#chunks[0] = first.subarray(max);
+      this.#chunks[this.#head] = first.subarray(max);
     }
     this.#size -= out.length;
     this.onRoom?.();
     return out;
+  }
+
+  #clear(): void {
+    this.#chunks = [];
+    this.#head = 0;
   }
 
   /** The writer sent FIN. */
@@ -77,7 +88,7 @@ export class Pipe {
   reset(): void {
     if (this.#reset || (this.#ended && this.#size === 0)) return;
     this.#reset = new ConnectionLostError("connection reset by peer (in-memory)", { code: "ECONNRESET" });
-    this.#chunks.length = 0;
+    this.#clear();
     this.#size = 0;
     this.reader?.wake();
   }
@@ -85,7 +96,7 @@ export class Pipe {
   /** The reading end was released: waiting writers fail. */
   closeReader(): void {
     this.#readerGone = true;
-    this.#chunks.length = 0;
+    this.#clear();
     this.#size = 0;
     this.onRoom?.();
   }
