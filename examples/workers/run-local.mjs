@@ -4,16 +4,13 @@
 // It starts a small line service on 127.0.0.1 (PING -> +PONG, ECHO <text> -> <text>), bundles
 // src/index.ts with esbuild (cloudflare:sockets stays external: workerd provides it), and serves it
 // with a workerd config whose global outbound may reach loopback (the default "internet" one may not).
-import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import net from "node:net";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+// The repo's workerd runner (bundle, config, process), shared with the @sansio/workers tests.
+import { startWorkerd, workerdConfig } from "../../packages/workers/test/workerd-process.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
 
 /** The TCP service the Worker talks to: one reply line per request line. */
 async function startLineService() {
@@ -36,72 +33,17 @@ async function startLineService() {
   return server;
 }
 
-async function bundle(outfile) {
-  const esbuild = await import("esbuild");
-  await esbuild.build({
-    entryPoints: [join(here, "src", "index.ts")],
-    outfile,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:sockets"],
-    logLevel: "error",
-  });
-}
-
-const config = (port) => `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .example),
-    (name = "loopback", network = (allow = ["local"])),
-  ],
-  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
-);
-const example :Workerd.Worker = (
-  modules = [(name = "worker.js", esModule = embed "worker.js")],
-  compatibilityDate = "2026-10-01",
-  globalOutbound = "loopback",
-  bindings = [(name = "TCP_HOST", text = "127.0.0.1"), (name = "TCP_PORT", text = "${port}")],
-);
-`;
-
-/** Starts workerd on a free port (reported on the control descriptor) and resolves with it. */
-function startWorkerd(dir) {
-  const binary = join(dirname(require.resolve("workerd/package.json")), "bin", "workerd");
-  const child = spawn(binary, ["serve", join(dir, "config.capnp"), "--control-fd=3"], {
-    stdio: ["ignore", "inherit", "inherit", "pipe"],
-  });
-  const port = new Promise((resolve, reject) => {
-    let control = "";
-    child.stdio[3].on("data", (chunk) => {
-      control += chunk;
-      for (const line of control.split("\n")) {
-        if (!line.trim()) continue;
-        const event = JSON.parse(line);
-        if (event.event === "listen" && event.socket === "http") resolve(event.port);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`workerd exited with ${code}`)));
-  });
-  return { child, port };
-}
-
 const service = await startLineService();
-const dir = await mkdtemp(join(tmpdir(), "sansio-example-"));
-await bundle(join(dir, "worker.js"));
-await writeFile(join(dir, "config.capnp"), config(service.address().port));
-const workerd = startWorkerd(dir);
-const stop = async () => {
-  workerd.child.kill("SIGKILL");
-  service.close();
-  await rm(dir, { recursive: true, force: true });
-};
+let workerd;
 try {
-  const port = await workerd.port;
-  const base = `http://127.0.0.1:${port}`;
+  workerd = await startWorkerd({
+    entry: join(here, "src", "index.ts"),
+    config: workerdConfig({
+      bindings: [`(name = "TCP_HOST", text = "127.0.0.1")`, `(name = "TCP_PORT", text = "${service.address().port}")`],
+    }),
+    echo: true,
+  });
+  const base = `http://127.0.0.1:${workerd.port}`;
   for (const command of ["PING", "ECHO hello from a Worker"]) {
     const response = await fetch(`${base}/?command=${encodeURIComponent(command)}`);
     console.log(`${command} -> ${response.status} ${(await response.text()).trim()}`);
@@ -111,5 +53,6 @@ try {
     await new Promise((resolve) => process.once("SIGINT", resolve));
   }
 } finally {
-  await stop();
+  await workerd?.stop();
+  service.close();
 }

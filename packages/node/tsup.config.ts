@@ -1,12 +1,3 @@
-import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.shared.js";
 
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  target: "es2022",
-  platform: "node",
-  sourcemap: true,
-  external: ["@sansio/runtime-api"],
-});
+export default packageConfig({ entry: { index: "src/index.ts" }, platform: "node" });

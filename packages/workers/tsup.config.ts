@@ -1,13 +1,8 @@
-import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.shared.js";
 
-export default defineConfig({
+// cloudflare:sockets is provided by the Workers runtime itself; never bundled.
+export default packageConfig({
   entry: { index: "src/index.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  target: "es2022",
   platform: "neutral",
-  sourcemap: true,
-  // Provided by the Workers runtime itself; never bundled.
   external: ["cloudflare:sockets"],
 });

@@ -10,3 +10,9 @@ export function generateTestCertificates(): Promise<TestCertificates>;
 
 /** Generates test certificates and writes ca.pem, cert.pem and key.pem into `dir`. */
 export function writeTestCertificates(dir: string): Promise<TestCertificates>;
+
+/**
+ * The test certificates of this process: the matrix runner's (`ca.pem`, `cert.pem`, `key.pem` in the
+ * directory env `SANSIO_TLS_DIR` names) when it is set, else ones generated once.
+ */
+export function testCertificates(): Promise<TestCertificates>;

@@ -1,3 +1,4 @@
+/* @ts-self-types="./certs.d.mts" */
 // Test certificates made at test time: a fresh CA and a server leaf it signs, for localhost,
 // 127.0.0.1 and ::1. Plain ESM on WebCrypto (@peculiar/x509), so Node, Bun and Deno tests can import it.
 // Deno's rustls rejects a self-signed leaf used as its own trust anchor, hence a real CA + leaf pair.
@@ -97,4 +98,26 @@ export async function writeTestCertificates(dir) {
   await writeFile(join(dir, "cert.pem"), pems.cert);
   await writeFile(join(dir, "key.pem"), pems.key, { mode: 0o600 });
   return pems;
+}
+
+let shared;
+
+/**
+ * The test certificates of this process: the matrix runner's (`ca.pem`, `cert.pem`, `key.pem` in the
+ * directory env `SANSIO_TLS_DIR` names) when it is set, else ones generated once.
+ * @returns {Promise<{ ca: string, cert: string, key: string }>}
+ */
+export function testCertificates() {
+  shared ??= (async () => {
+    const { env } = await import("node:process");
+    const dir = env.SANSIO_TLS_DIR;
+    if (!dir) return generateTestCertificates();
+    const { readFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const [ca, cert, key] = await Promise.all(
+      ["ca.pem", "cert.pem", "key.pem"].map((name) => readFile(join(dir, name), "utf8")),
+    );
+    return { ca, cert, key };
+  })();
+  return shared;
 }

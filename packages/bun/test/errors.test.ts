@@ -1,15 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import {
-  AbortedError,
-  type Connection,
-  ConnectionLostError,
-  type ReadOperation,
-  TimeoutError,
-  type WriteOperation,
-} from "@sansio/runtime-api";
+import { AbortedError, ConnectionLostError, TimeoutError } from "@sansio/runtime-api";
 import { EchoConnection, Exchange, SendAndCollect } from "@sansio/runtime-api/conformance";
 import { runtime } from "../src/index.js";
-import { firstMismatch, nameOf, patternBytes, within } from "./support.js";
+import { firstMismatch, nameOf, patternBytes, waitFor, within } from "./support.js";
 
 /** A port where nothing listens: bound, then closed. */
 async function refusedPort(): Promise<number> {
@@ -17,38 +10,6 @@ async function refusedPort(): Promise<number> {
   const port = listener.port;
   listener.stop(true);
   return port;
-}
-
-/** Reads and writes nothing and never finishes: only errors end it. */
-class Silent implements Connection {
-  readonly errors: unknown[] = [];
-  #done = false;
-  nextReadOperation(): ReadOperation {
-    return this.#done ? "close" : "read";
-  }
-  read(_b: Uint8Array, _o: number, length: number): number {
-    return length;
-  }
-  readEof(_b: Uint8Array, _o: number, length: number): number {
-    this.#done = true;
-    return length;
-  }
-  yieldReader(): void {}
-  nextWriteOperation(): WriteOperation {
-    return this.#done ? { kind: "close" } : { kind: "yield" };
-  }
-  reportWriteResult(): void {}
-  yieldWriter(): void {}
-  reportError(error: unknown): void {
-    this.errors.push(error);
-    this.#done = true;
-  }
-  isClosed(): boolean {
-    return this.#done;
-  }
-  shutdown(): void {
-    this.#done = true;
-  }
 }
 
 describe("errors", () => {
@@ -94,14 +55,13 @@ describe("errors", () => {
     );
     expect(during).toBeInstanceOf(AbortedError);
     // Nothing stays open on the server side.
-    for (let i = 0; i < 100 && listener.connections > 0; i++) await Bun.sleep(10);
-    expect(listener.connections).toBe(0);
+    await waitFor(() => listener.connections === 0, "the server side released");
   });
 
   test("idle timeout: TimeoutError to the connection, the socket released, the peer sees it close", async () => {
-    const servers: Silent[] = [];
+    const servers: Exchange[] = [];
     await using listener = await runtime.listen({ port: 0, idleTimeout: 150 }, () => {
-      const server = new Silent();
+      const server = new Exchange({ halfClose: false });
       servers.push(server);
       return server;
     });
@@ -112,15 +72,14 @@ describe("errors", () => {
     expect(servers.length).toBe(1);
     expect(servers[0]?.errors.map(nameOf)).toEqual(["TimeoutError"]);
     expect(servers[0]?.errors[0]).toBeInstanceOf(TimeoutError);
-    for (let i = 0; i < 100 && listener.connections > 0; i++) await Bun.sleep(10);
-    expect(listener.connections).toBe(0);
+    await waitFor(() => listener.connections === 0, "the server side released");
     await within(session.closed, 5000, "client closed");
   });
 
   test("idle timeout on the client side", async () => {
-    await using listener = await runtime.listen({ port: 0 }, () => new Silent());
+    await using listener = await runtime.listen({ port: 0 }, () => new Exchange({ halfClose: false }));
     if (listener.address.transport !== "tcp") throw new Error("expected TCP");
-    const client = new Silent();
+    const client = new Exchange({ halfClose: false });
     const session = await runtime.connect({ port: listener.address.port, idleTimeout: 100 }, client);
     await within(session.closed, 5000, "client released after idleTimeout");
     expect(client.errors.map(nameOf)).toEqual(["TimeoutError"]);
@@ -147,8 +106,7 @@ describe("errors", () => {
     const goodSession = await runtime.connect({ port }, good);
     expect(firstMismatch(await within(good.done, 5000, "second connection"))).toBe(-1);
     await within(goodSession.closed, 5000, "good session closed");
-    for (let i = 0; i < 100 && listener.connections > 0; i++) await Bun.sleep(10);
-    expect(listener.connections).toBe(0);
+    await waitFor(() => listener.connections === 0, "the server side released");
   });
 
   test("a connection factory that throws rejects connect with its error and releases the socket", async () => {
@@ -163,23 +121,21 @@ describe("errors", () => {
         (e: unknown) => e,
       );
     expect((error as Error | undefined)?.message).toBe("no connection for you");
-    for (let i = 0; i < 200 && listener.connections > 0; i++) await Bun.sleep(5);
-    expect(listener.connections).toBe(0);
+    await waitFor(() => listener.connections === 0, "the server side released");
   });
 
   test("a peer reset reaches the connection as ConnectionLostError (ECONNRESET)", async () => {
-    const servers: Silent[] = [];
+    const servers: Exchange[] = [];
     await using listener = await runtime.listen({ port: 0 }, () => {
-      const server = new Silent();
+      const server = new Exchange({ halfClose: false });
       servers.push(server);
       return server;
     });
     if (listener.address.transport !== "tcp") throw new Error("expected TCP");
     const raw = await Bun.connect({ hostname: "127.0.0.1", port: listener.address.port, socket: { data() {} } });
-    for (let i = 0; i < 100 && servers.length === 0; i++) await Bun.sleep(5);
+    await waitFor(() => servers.length === 1, "the server connection");
     raw.terminate();
-    for (let i = 0; i < 200 && listener.connections > 0; i++) await Bun.sleep(5);
-    expect(listener.connections).toBe(0);
+    await waitFor(() => listener.connections === 0, "the server side released");
     expect(servers[0]?.errors.map(nameOf)).toEqual(["ConnectionLostError"]);
     expect((servers[0]?.errors[0] as ConnectionLostError | undefined)?.code).toBe("ECONNRESET");
   });
@@ -187,12 +143,11 @@ describe("errors", () => {
   test("session.close() aborts: the connection hears ConnectionClosedError, the peer sees a reset", async () => {
     await using listener = await runtime.listen({ port: 0 }, () => new Exchange({ halfClose: false }));
     if (listener.address.transport !== "tcp") throw new Error("expected TCP");
-    const client = new Silent();
+    const client = new Exchange({ halfClose: false });
     const session = await runtime.connect({ port: listener.address.port }, client);
     session.close();
     await within(session.closed, 5000, "closed after close()");
     expect(client.errors.map(nameOf)).toEqual(["ConnectionClosedError"]);
-    for (let i = 0; i < 200 && listener.connections > 0; i++) await Bun.sleep(5);
-    expect(listener.connections).toBe(0);
+    await waitFor(() => listener.connections === 0, "the server side released");
   });
 });

@@ -1,44 +1,18 @@
 import { describe, expect, test } from "bun:test";
-import { type Connection, ConnectionLostError, type ReadOperation, type WriteOperation } from "@sansio/runtime-api";
+import { ConnectionLostError } from "@sansio/runtime-api";
 import { EchoConnection, Exchange } from "@sansio/runtime-api/conformance";
 import { runtime } from "../src/index.js";
-import { nameOf, within } from "./support.js";
+import { nameOf, waitFor, within } from "./support.js";
 
-/** Ignores shutdown(): only an abort ends it. */
-class Stubborn implements Connection {
-  readonly errors: unknown[] = [];
+/** Reads and discards everything, writes nothing, and ignores shutdown(): only an abort ends it. */
+class Stubborn extends Exchange {
   shutdownCalls = 0;
-  #done = false;
-  nextReadOperation(): ReadOperation {
-    return this.#done ? "close" : "read";
+  constructor() {
+    super({ halfClose: false });
   }
-  read(_b: Uint8Array, _o: number, length: number): number {
-    return length;
-  }
-  readEof(_b: Uint8Array, _o: number, length: number): number {
-    return length;
-  }
-  yieldReader(): void {}
-  nextWriteOperation(): WriteOperation {
-    return this.#done ? { kind: "close" } : { kind: "yield" };
-  }
-  reportWriteResult(): void {}
-  yieldWriter(): void {}
-  reportError(error: unknown): void {
-    this.errors.push(error);
-    this.#done = true;
-  }
-  isClosed(): boolean {
-    return this.#done;
-  }
-  shutdown(): void {
+  override shutdown(): void {
     this.shutdownCalls++;
   }
-}
-
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400 && !condition(); i++) await Bun.sleep(5);
-  if (!condition()) throw new Error(`timed out waiting for ${what}`);
 }
 
 describe("listener", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import * as net from "node:net";
 import * as tls from "node:tls";
-import { ConnectionLostError, type Session, UnsupportedError } from "@sansio/runtime-api";
+import { ConnectionLostError, type Session, type StartTlsOptions, UnsupportedError } from "@sansio/runtime-api";
 import { EchoConnection, SendAndCollect, StartTlsClient } from "@sansio/runtime-api/conformance";
 import { runtime } from "../src/index.js";
-import { firstMismatch, patternBytes, testCertificates, within } from "./support.js";
+import { firstMismatch, patternBytes, type TestCertificates, testCertificates, within } from "./support.js";
 
 /**
  * A STARTTLS echo server on node:net / node:tls (running inside Bun): it reads `STARTTLS\n`, answers
@@ -44,6 +44,33 @@ async function startTlsServer(options: { cert: string; key: string; alpn?: strin
   return { port: address.port, alpn, close: () => server.close() };
 }
 
+/**
+ * Connects a STARTTLS client to {@link startTlsServer} and upgrades with `options`, a handshake expected
+ * to fail: resolves, once the session is released, with the error `startTls` rejected with and the client.
+ */
+async function refusedUpgrade(
+  options: (pems: TestCertificates) => StartTlsOptions,
+): Promise<{ readonly error: unknown; readonly client: StartTlsClient }> {
+  const pems = await testCertificates();
+  const server = await startTlsServer({ cert: pems.cert, key: pems.key });
+  try {
+    let session: Session | undefined;
+    let error: unknown;
+    const client = new StartTlsClient(patternBytes(0, 100), () => {
+      if (!session) return Promise.reject(new Error("no session yet"));
+      return session.startTls(options(pems)).catch((thrown: unknown) => {
+        error = thrown;
+        throw thrown;
+      });
+    });
+    session = await runtime.connect({ port: server.port }, client);
+    await within(session.closed, 10_000, "session closed after the refused handshake");
+    return { error, client };
+  } finally {
+    server.close();
+  }
+}
+
 describe("STARTTLS", () => {
   test("client: upgrades a live plain connection in place, with ALPN", async () => {
     const pems = await testCertificates();
@@ -71,47 +98,16 @@ describe("STARTTLS", () => {
   });
 
   test("client: an untrusted certificate rejects startTls and releases the socket", async () => {
-    const pems = await testCertificates();
-    const server = await startTlsServer({ cert: pems.cert, key: pems.key });
-    try {
-      let session: Session | undefined;
-      let upgradeError: unknown;
-      const client = new StartTlsClient(patternBytes(0, 100), () => {
-        if (!session) return Promise.reject(new Error("no session yet"));
-        return session.startTls({}).catch((error: unknown) => {
-          upgradeError = error;
-          throw error;
-        });
-      });
-      session = await runtime.connect({ port: server.port }, client);
-      await within(session.closed, 10_000, "session closed after the refused handshake");
-      expect(upgradeError).toBeInstanceOf(ConnectionLostError);
-      expect((upgradeError as ConnectionLostError).code).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
-      expect(client.errors.length).toBeGreaterThan(0);
-    } finally {
-      server.close();
-    }
+    const { error, client } = await refusedUpgrade(() => ({}));
+    expect(error).toBeInstanceOf(ConnectionLostError);
+    expect((error as ConnectionLostError).code).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+    expect(client.errors.length).toBeGreaterThan(0);
   });
 
   test("client: a certificate for another name rejects startTls", async () => {
-    const pems = await testCertificates();
-    const server = await startTlsServer({ cert: pems.cert, key: pems.key });
-    try {
-      let session: Session | undefined;
-      let upgradeError: unknown;
-      const client = new StartTlsClient(patternBytes(0, 100), () => {
-        if (!session) return Promise.reject(new Error("no session yet"));
-        return session.startTls({ ca: pems.ca, serverName: "example.com" }).catch((error: unknown) => {
-          upgradeError = error;
-          throw error;
-        });
-      });
-      session = await runtime.connect({ port: server.port }, client);
-      await within(session.closed, 10_000, "session closed after the refused handshake");
-      expect((upgradeError as ConnectionLostError).code).toBe("ERR_TLS_CERT_ALTNAME_INVALID");
-    } finally {
-      server.close();
-    }
+    const { error } = await refusedUpgrade((pems) => ({ ca: pems.ca, serverName: "example.com" }));
+    expect(error).toBeInstanceOf(ConnectionLostError);
+    expect((error as ConnectionLostError).code).toBe("ERR_TLS_CERT_ALTNAME_INVALID");
   });
 
   test("server side: startTls is UnsupportedError and the plain connection carries on", async () => {

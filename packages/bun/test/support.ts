@@ -1,36 +1,11 @@
 // Shared helpers of the @sansio/bun tests (run with `bun test packages/bun/test/`).
 
 import { mkdtempSync, rmSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "@sansio/runtime-api";
 
-/** PEM test certificates: a CA and a leaf for localhost / 127.0.0.1 / ::1 it signs. */
-export interface TestCertificates {
-  readonly ca: string;
-  readonly cert: string;
-  readonly key: string;
-}
-
-let certificates: Promise<TestCertificates> | undefined;
-
-/** The matrix runner's certificates (env SANSIO_TLS_DIR), else fresh ones from tests/support/certs.mjs. */
-export function testCertificates(): Promise<TestCertificates> {
-  certificates ??= (async () => {
-    const dir = process.env.SANSIO_TLS_DIR;
-    if (dir) {
-      const [ca, cert, key] = await Promise.all(
-        ["ca.pem", "cert.pem", "key.pem"].map((name) => readFile(join(dir, name), "utf8")),
-      );
-      return { ca: ca as string, cert: cert as string, key: key as string };
-    }
-    const helper = new URL("../../../tests/support/certs.mjs", import.meta.url).href;
-    const module = (await import(helper)) as { generateTestCertificates(): Promise<TestCertificates> };
-    return module.generateTestCertificates();
-  })();
-  return certificates;
-}
+export { type TestCertificates, testCertificates } from "../../../tests/support/certs.mjs";
 
 /** A fresh temp directory for unix sockets; `cleanup()` removes it. */
 export function unixDir(): { readonly dir: string; path(name: string): string; cleanup(): void } {
@@ -67,6 +42,12 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
     timer = setTimeout(() => reject(new Error(`${what}: not settled within ${ms} ms`)), ms);
   });
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/** Polls `condition` every 5 ms until it holds; throws after 2 s. */
+export async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await Bun.sleep(5);
+  if (!condition()) throw new Error(`timed out waiting for ${what}`);
 }
 
 /** The `name` of an error (sansio errors have stable names). */

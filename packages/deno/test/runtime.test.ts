@@ -7,15 +7,11 @@ import {
   TimeoutError,
   UnsupportedError,
 } from "@sansio/runtime-api";
-import { EchoConnection, SendAndCollect } from "@sansio/runtime-api/conformance";
+import { EchoConnection, Exchange, SendAndCollect } from "@sansio/runtime-api/conformance";
 import { drive, runtime } from "../src/index.ts";
-import { bytes, pattern, portOf, Script, testCertificates, text, within } from "./support.ts";
+import { assert, bytes, pattern, portOf, rejection, Stubborn, testCertificates, text, within } from "./support.ts";
 
 const LIMIT = 15_000;
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(`assertion failed: ${message}`);
-}
 
 function assertEqual<T>(actual: T, expected: T, what: string): void {
   if (actual !== expected) throw new Error(`${what}: expected ${String(expected)}, got ${String(actual)}`);
@@ -26,15 +22,6 @@ function assertBytes(actual: Uint8Array, expected: Uint8Array, what: string): vo
   for (let i = 0; i < expected.length; i++) {
     if (actual[i] !== expected[i]) throw new Error(`${what}: first difference at byte ${i}`);
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
 }
 
 Deno.test("runtime is named deno", () => {
@@ -133,7 +120,7 @@ Deno.test("a TLS listener drops clients that fail the handshake and keeps servin
   const { ca, cert, key } = await testCertificates();
   await using listener = await runtime.listen({ tls: { cert, key } }, () => new EchoConnection());
   const port = portOf(listener);
-  const plain = new Script(bytes("GET / HTTP/1.0\r\n\r\n"));
+  const plain = new Exchange({ send: [[bytes("GET / HTTP/1.0\r\n\r\n")]] });
   const raw = await runtime.connect({ port }, plain);
   await within(raw.closed, LIMIT, "plain client dropped");
   const good = new SendAndCollect(bytes("still serving"));
@@ -142,18 +129,18 @@ Deno.test("a TLS listener drops clients that fail the handshake and keeps servin
 });
 
 Deno.test("half-close: the server sends and FINs first, then still reads the client's reply", async () => {
-  let server: Script | undefined;
+  let server: Exchange | undefined;
   await using listener = await runtime.listen({}, () => {
-    server = new Script(bytes("greeting"), { halfClose: true });
+    server = new Exchange({ send: [[bytes("greeting")]] });
     return server;
   });
-  const client = new Script(bytes("reply after your FIN"), { waitForEof: true });
+  const client = new Exchange({ send: [[bytes("reply after your FIN")]], sendAfterEof: true });
   const session = await runtime.connect({ port: portOf(listener) }, client);
   await within(session.closed, LIMIT, "client closed");
-  assertEqual(client.received, "greeting", "client got the greeting");
+  assertEqual(text(client.bytes()), "greeting", "client got the greeting");
   assert(server, "server connection made");
-  await within(server.eofSeen.promise, LIMIT, "server saw EOF");
-  assertEqual(server.received, "reply after your FIN", "server read after its own FIN");
+  await within(server.finished, LIMIT, "server saw EOF");
+  assertEqual(text(server.bytes()), "reply after your FIN", "server read after its own FIN");
   assertEqual(client.errors.length + server.errors.length, 0, "no errors");
 });
 
@@ -180,7 +167,7 @@ Deno.test("abort: an aborted signal rejects with AbortedError; aborting a hangin
 
   // A plain listener that never answers the TLS ClientHello: the handshake hangs until the abort.
   const { ca } = await testCertificates();
-  const silent = await runtime.listen({}, () => new Script(new Uint8Array(0), { halfClose: false }));
+  const silent = await runtime.listen({}, () => new Exchange({ halfClose: false }));
   const controller = new AbortController();
   const attempt = runtime.connect(
     { port: portOf(silent), tls: { ca }, signal: controller.signal },
@@ -193,9 +180,9 @@ Deno.test("abort: an aborted signal rejects with AbortedError; aborting a hangin
 });
 
 Deno.test("signal closes an established session", async () => {
-  await using listener = await runtime.listen({}, () => new Script(new Uint8Array(0), { halfClose: false }));
+  await using listener = await runtime.listen({}, () => new Exchange({ halfClose: false }));
   const controller = new AbortController();
-  const client = new Script(new Uint8Array(0), { halfClose: false });
+  const client = new Exchange({ halfClose: false });
   const session = await runtime.connect({ port: portOf(listener), signal: controller.signal }, client);
   controller.abort();
   await within(session.closed, LIMIT, "closed by signal");
@@ -203,12 +190,12 @@ Deno.test("signal closes an established session", async () => {
 });
 
 Deno.test("idle timeout closes a silent connection with TimeoutError", async () => {
-  let server: Script | undefined;
+  let server: Exchange | undefined;
   await using listener = await runtime.listen({ idleTimeout: 100 }, () => {
-    server = new Script(new Uint8Array(0), { halfClose: false });
+    server = new Exchange({ halfClose: false });
     return server;
   });
-  const client = new Script(new Uint8Array(0), { halfClose: false });
+  const client = new Exchange({ halfClose: false });
   const session = await runtime.connect({ port: portOf(listener) }, client);
   await within(session.closed, LIMIT, "client sees the server go");
   assert(server, "server connection made");
@@ -219,13 +206,10 @@ Deno.test("idle timeout closes a silent connection with TimeoutError", async () 
 Deno.test("listener close: shuts connections down, waits, aborts what is left, then refuses", async () => {
   const listener = await runtime.listen({}, () => new EchoConnection());
   // The stubborn server ignores shutdown(): only the abort after the timeout ends it.
-  const stubborn = await runtime.listen(
-    {},
-    () => new Script(new Uint8Array(0), { halfClose: false, consume: false, ignoreShutdown: true }),
-  );
-  const polite = new Script(new Uint8Array(0), { halfClose: false });
+  const stubborn = await runtime.listen({}, () => new Stubborn());
+  const polite = new Exchange({ halfClose: false });
   const politeSession = await runtime.connect({ port: portOf(listener) }, polite);
-  const waiting = new Script(new Uint8Array(0), { halfClose: false });
+  const waiting = new Exchange({ halfClose: false });
   const waitingSession = await runtime.connect({ port: portOf(stubborn) }, waiting);
   for (let i = 0; i < 100 && (listener.connections < 1 || stubborn.connections < 1); i++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -249,7 +233,7 @@ Deno.test("a protocol exception reaches reportError, the socket closes, the list
     servers.push(echo);
     return echo;
   });
-  const first = new Script(pattern(100), { halfClose: false });
+  const first = new Exchange({ send: [[pattern(100)]], halfClose: false });
   const session = await runtime.connect({ port: portOf(listener) }, first);
   await within(session.closed, LIMIT, "client closed after the server threw");
   assert(servers[0]?.errors[0] instanceof Error, "server connection heard its own exception");
@@ -259,14 +243,13 @@ Deno.test("a protocol exception reaches reportError, the socket closes, the list
 });
 
 Deno.test("read buffer overflow: a protocol that consumes nothing gets ReadBufferOverflowError", async () => {
-  let server: Script | undefined;
+  let server: Exchange | undefined;
   await using listener = await runtime.listen({ readBufferSize: 1024, maxReadBufferSize: 4096 }, () => {
-    server = new Script(new Uint8Array(0), { halfClose: false });
-    const original = server.read.bind(server);
-    server.read = (buffer, offset, length) => (length > 0 ? 0 : original(buffer, offset, length));
+    // Consumes nothing, whatever is offered.
+    server = new Exchange({ needBytes: Number.POSITIVE_INFINITY, halfClose: false });
     return server;
   });
-  const client = new Script(pattern(64 * 1024), { halfClose: false });
+  const client = new Exchange({ send: [[pattern(64 * 1024)]], halfClose: false });
   const session = await runtime.connect({ port: portOf(listener) }, client);
   await within(session.closed, LIMIT, "client closed");
   assert(server, "server made");
@@ -274,8 +257,8 @@ Deno.test("read buffer overflow: a protocol that consumes nothing gets ReadBuffe
 });
 
 Deno.test("session.close() is abortive: the connection hears ConnectionClosedError", async () => {
-  await using listener = await runtime.listen({}, () => new Script(new Uint8Array(0), { halfClose: false }));
-  const client = new Script(new Uint8Array(0), { halfClose: false });
+  await using listener = await runtime.listen({}, () => new Exchange({ halfClose: false }));
+  const client = new Exchange({ halfClose: false });
   const session = await runtime.connect({ port: portOf(listener) }, client);
   session.close();
   session.close();
@@ -294,12 +277,12 @@ Deno.test("drive() runs a connection over a Deno.Conn the caller opened", async 
 });
 
 Deno.test("a peer that vanishes mid-write: the writer hears 'closed' once and the session settles", async () => {
-  let server: Script | undefined;
+  let server: Exchange | undefined;
   await using listener = await runtime.listen({}, () => {
-    server = new Script(new Uint8Array(0), { halfClose: false, consume: false, ignoreShutdown: true });
+    server = new Stubborn();
     return server;
   });
-  const client = new Script(pattern(32 * 1024 * 1024), { halfClose: false });
+  const client = new Exchange({ send: [[pattern(32 * 1024 * 1024)]], halfClose: false });
   const session = await runtime.connect({ port: portOf(listener) }, client);
   for (let i = 0; i < 200 && listener.connections === 0; i++) {
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -7,25 +7,12 @@ import {
   type WriteOperation,
   type WriteResult,
 } from "@sansio/runtime-api";
-import { EchoConnection, SendAndCollect } from "@sansio/runtime-api/conformance";
+import { concatBytes, EchoConnection, Exchange, SendAndCollect } from "@sansio/runtime-api/conformance";
 import { runtime } from "../src/index.ts";
-import { bytes, deferred, pattern, portOf, Script, testCertificates, text, within } from "./support.ts";
+import { assert, bytes, deferred, pattern, portOf, rejection, testCertificates, text, within } from "./support.ts";
 
 const LIMIT = 15_000;
 const GREETING = "READY\r\n";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(`assertion failed: ${message}`);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
 
 /**
  * Client side of a tiny STARTTLS protocol: sends "STARTTLS\r\n", reads "READY\r\n", then yields its
@@ -77,15 +64,7 @@ class StartTlsClient implements Connection {
   readEof(buffer: Uint8Array, offset: number, length: number): number {
     if (this.#phase === "secure") {
       if (length > 0) this.#received.push(buffer.slice(offset, offset + length));
-      let total = 0;
-      for (const part of this.#received) total += part.length;
-      const all = new Uint8Array(total);
-      let at = 0;
-      for (const part of this.#received) {
-        all.set(part, at);
-        at += part.length;
-      }
-      this.echoed.resolve(all);
+      this.echoed.resolve(concatBytes(this.#received));
     }
     this.#phase = "done";
     this.#wake();
@@ -220,12 +199,12 @@ Deno.test("startTls that fails verification rejects and closes the session", asy
 
 Deno.test("startTls is refused while a read is in flight; the session keeps working", async () => {
   await using listener = await runtime.listen({}, () => new EchoConnection());
-  const client = new Script(bytes("ping"), { halfClose: false });
+  const client = new Exchange({ send: [[bytes("ping")]], halfClose: false });
   const session = await runtime.connect({ port: portOf(listener) }, client);
-  for (let i = 0; i < 200 && client.received.length < "ping".length; i++) {
+  for (let i = 0; i < 200 && client.receivedBytes < "ping".length; i++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  assert(client.received === "ping", `first echo: ${client.received}`);
+  assert(text(client.bytes()) === "ping", `first echo: ${text(client.bytes())}`);
   // The client's writer has yielded and its reader waits on the socket: a read is in flight.
   const error = await rejection(session.startTls({ serverName: "localhost" }));
   assert(error instanceof SansioError, `refused: ${String(error)}`);

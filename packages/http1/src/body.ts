@@ -122,12 +122,7 @@ export class BodyChannel implements Body {
     if (this.#state !== OPEN) return;
     this.#state = FAILED;
     this.#error = error;
-    this.#queue = [];
-    this.#queueHead = 0;
-    this.#queued = 0;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiters) waiter.reject(error);
+    for (const waiter of this.#dropQueued()) waiter.reject(error);
     this.#settleEnd();
   }
 
@@ -135,12 +130,17 @@ export class BodyChannel implements Body {
   startDiscarding(): void {
     if (this.#discarding) return;
     this.#discarding = true;
+    for (const waiter of this.#dropQueued()) waiter.resolve(null);
+  }
+
+  /** Drops the queued chunks; returns the waiting readers (no longer registered) to settle. */
+  #dropQueued(): Waiter[] {
     this.#queue = [];
     this.#queueHead = 0;
     this.#queued = 0;
     const waiters = this.#waiters;
     this.#waiters = [];
-    for (const waiter of waiters) waiter.resolve(null);
+    return waiters;
   }
 
   // ---- consumer side --------------------------------------------------------------------------

@@ -7,18 +7,18 @@ import {
 } from "@sansio/runtime-api";
 import { type Body, BodyChannel, type BodyOwner, EMPTY_BODY } from "./body.js";
 import { BodyDecoder, type BodyFraming, type BodySink } from "./body-decoder.js";
+import { BodyEncoder } from "./body-encoder.js";
 import { ReceivedResponse } from "./client-response.js";
 import type { ClientOptions, ClientRequestInit, ClientResponse } from "./client-types.js";
+import { ConnectionOutput } from "./connection-output.js";
 import { HttpParseError } from "./errors.js";
-import { CRLF_BYTES, chunkSizeLine, LAST_CHUNK, utf8 } from "./head-encoder.js";
+import { utf8 } from "./head-encoder.js";
 import { HeadParser } from "./head-parser.js";
 import { toHeaderList } from "./headers.js";
-import { OutputQueue } from "./output-queue.js";
+import { positiveOption } from "./options.js";
+import { PendingResume } from "./pending-resume.js";
 import { encodeRequestHead } from "./request-head.js";
-import { DrainSignal, isStreamBody } from "./write-helpers.js";
-
-const YIELD: WriteOperation = Object.freeze({ kind: "yield" });
-const CLOSE: WriteOperation = Object.freeze({ kind: "close" });
+import { isStreamBody } from "./write-helpers.js";
 
 /** Reading the next response head. */
 const HEAD = 0;
@@ -44,12 +44,6 @@ interface Exchange {
   channel: BodyChannel | null;
 }
 
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  return value;
-}
-
 /**
  * The sans-IO HTTP/1.1 client: a {@link Connection} to hand to `runtime.connect(options, client)`, and
  * the {@link request} method to send requests over it. Requests are written in order, pipelined as
@@ -59,11 +53,10 @@ export class ClientConnection implements Connection {
   readonly #host: string | undefined;
   readonly #persistent: boolean | undefined;
   readonly #bodyHighWaterMark: number;
-  readonly #writeHighWaterMark: number;
   readonly #parser: HeadParser;
   readonly #decoder: BodyDecoder;
-  readonly #out = new OutputQueue();
-  readonly #drain = new DrainSignal();
+  readonly #out: ConnectionOutput;
+  readonly #reader = new PendingResume();
   readonly #bodyOwner: BodyOwner;
   readonly #sink: BodySink;
   /** Requests not yet written. */
@@ -73,29 +66,26 @@ export class ClientConnection implements Connection {
   /** The exchange whose streamed body is being written. */
   #writing: Exchange | null = null;
   #readState = HEAD;
-  #writeDone = false;
   #closing = false;
   #shuttingDown = false;
   #serverCloses = false;
   #provenKeepAlive = false;
   #sentAny = false;
   #failure: unknown;
-  #readResume: (() => void) | undefined;
-  #writeResume: (() => void) | undefined;
 
   constructor(options: ClientOptions = {}) {
     this.#host = options.host;
     this.#persistent = options.persistent;
-    this.#bodyHighWaterMark = positive(options.bodyHighWaterMark, 64 * 1024, "bodyHighWaterMark");
-    this.#writeHighWaterMark = positive(options.writeHighWaterMark, 64 * 1024, "writeHighWaterMark");
+    this.#bodyHighWaterMark = positiveOption(options.bodyHighWaterMark, 64 * 1024, "bodyHighWaterMark");
+    this.#out = new ConnectionOutput(positiveOption(options.writeHighWaterMark, 64 * 1024, "writeHighWaterMark"));
     const limits = {
-      maxStartLineBytes: positive(options.maxStatusLineBytes, 8192, "maxStatusLineBytes"),
-      maxHeadBytes: positive(options.maxHeaderBytes, 65536, "maxHeaderBytes"),
-      maxHeaderCount: positive(options.maxHeaderCount, 256, "maxHeaderCount"),
+      maxStartLineBytes: positiveOption(options.maxStatusLineBytes, 8192, "maxStatusLineBytes"),
+      maxHeadBytes: positiveOption(options.maxHeaderBytes, 65536, "maxHeaderBytes"),
+      maxHeaderCount: positiveOption(options.maxHeaderCount, 256, "maxHeaderCount"),
     };
     this.#parser = new HeadParser("response", limits);
     this.#decoder = new BodyDecoder(limits);
-    this.#bodyOwner = { bodyDrained: () => this.#wakeReader(), bodyWanted: () => {} };
+    this.#bodyOwner = { bodyDrained: () => this.#reader.wake(), bodyWanted: () => {} };
     this.#sink = {
       bodyData: (bytes, start, end) => {
         const channel = this.#inflight[0]?.channel;
@@ -253,39 +243,34 @@ export class ClientConnection implements Connection {
   }
 
   yieldReader(resume: () => void): void {
-    this.#readResume = resume;
-    if (this.nextReadOperation() !== "yield") this.#wakeReader();
+    this.#reader.set(resume);
+    if (this.nextReadOperation() !== "yield") this.#reader.wake();
   }
 
   // ---- Connection: output ---------------------------------------------------------------------
 
   nextWriteOperation(): WriteOperation {
-    if (this.#writeDone) return CLOSE;
-    const out = this.#out;
-    if (!out.empty) return { kind: "write", iovecs: out.iovecs() };
-    if (this.#closing || this.#failure !== undefined) {
-      this.#writeDone = true;
-      return CLOSE;
-    }
-    return YIELD;
+    return this.#out.next(this.#finishing());
   }
 
   reportWriteResult(result: WriteResult): void {
     if (result === "closed") {
       // The server stopped reading. Responses already on their way may still arrive.
-      this.#writeDone = true;
-      this.#out.clear();
-      this.#drain.reject();
+      this.#out.close();
+      this.#out.discard();
       this.#failPending(new ConnectionClosedError("the server closed the connection; the request was not sent"));
       return;
     }
-    this.#out.advance(result);
-    if (this.#drain.pending && this.#out.bytes < this.#writeHighWaterMark) this.#drain.resolve();
+    this.#out.written(result);
   }
 
   yieldWriter(resume: () => void): void {
-    this.#writeResume = resume;
-    if (!this.#out.empty || this.#closing || this.#failure !== undefined) this.#wakeWriter();
+    this.#out.yieldWriter(resume, this.#finishing());
+  }
+
+  /** Output closes once the queue is empty. */
+  #finishing(): boolean {
+    return this.#closing || this.#failure !== undefined;
   }
 
   // ---- Connection: lifecycle ------------------------------------------------------------------
@@ -295,7 +280,7 @@ export class ClientConnection implements Connection {
   }
 
   isClosed(): boolean {
-    return this.#readState === CLOSED && this.#writeDone;
+    return this.#readState === CLOSED && this.#out.closed;
   }
 
   // ---- writing requests -----------------------------------------------------------------------
@@ -303,7 +288,7 @@ export class ClientConnection implements Connection {
   #mayStartNext(): boolean {
     if (
       this.#writing !== null ||
-      this.#writeDone ||
+      this.#out.closed ||
       this.#closing ||
       this.#serverCloses ||
       this.#failure !== undefined
@@ -320,42 +305,31 @@ export class ClientConnection implements Connection {
     while (this.#pending.length > 0 && this.#mayStartNext()) {
       const exchange = this.#pending.shift() as Exchange;
       this.#inflight.push(exchange);
-      this.#out.push(exchange.head);
+      this.#out.send(exchange.head);
       const body = exchange.body;
-      if (body instanceof Uint8Array) this.#out.push(body);
+      if (body instanceof Uint8Array) this.#out.send(body);
       else if (body !== null) {
         this.#writing = exchange;
         void this.#pump(exchange, body);
       }
-      this.#wakeWriter();
     }
   }
 
   async #pump(exchange: Exchange, body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
-    const chunked = exchange.length === -2;
-    let left = exchange.length;
+    const out = this.#out;
+    const encoder = new BodyEncoder();
+    if (exchange.length === -2) encoder.start("chunked");
+    else encoder.start("length", exchange.length);
     try {
       for await (const chunk of body) {
-        if (this.#failure !== undefined || this.#writeDone || this.#closing) return;
-        const bytes = typeof chunk === "string" ? utf8(chunk) : chunk;
-        if (bytes.length === 0) continue;
-        if (chunked) {
-          this.#out.push(chunkSizeLine(bytes.length));
-          this.#out.push(bytes);
-          this.#out.push(CRLF_BYTES);
-        } else {
-          if (bytes.length > left) throw new RangeError("the request body is longer than its Content-Length");
-          left -= bytes.length;
-          this.#out.push(bytes);
-        }
-        this.#wakeWriter();
-        if (this.#out.bytes >= this.#writeHighWaterMark) await this.#drain.wait();
+        if (this.#failure !== undefined || out.closed || this.#closing) return;
+        encoder.write(out, typeof chunk === "string" ? utf8(chunk) : chunk);
+        if (!out.belowHighWaterMark) await out.drained();
       }
-      if (this.#failure !== undefined || this.#writeDone || this.#closing) return;
-      if (chunked) this.#out.push(LAST_CHUNK);
-      else if (left !== 0) throw new RangeError("the request body is shorter than its Content-Length");
+      if (this.#failure !== undefined || out.closed || this.#closing) return;
+      const missing = encoder.end(out);
+      if (missing !== 0) throw new RangeError(`the request body is ${missing} bytes short of its Content-Length`);
       this.#writing = null;
-      this.#wakeWriter();
       this.#startNext();
     } catch (error) {
       // The request cannot be completed on this connection.
@@ -423,7 +397,7 @@ export class ClientConnection implements Connection {
     }
     this.#startNext();
     this.#closeIfIdle();
-    this.#wakeReader();
+    this.#reader.wake();
   }
 
   // ---- closing --------------------------------------------------------------------------------
@@ -432,8 +406,8 @@ export class ClientConnection implements Connection {
     if (this.#shuttingDown && this.outstanding === 0 && !this.#closing) {
       this.#closing = true;
       this.#readState = CLOSED;
-      this.#wakeReader();
-      this.#wakeWriter();
+      this.#reader.wake();
+      this.#out.wake();
     }
   }
 
@@ -453,8 +427,7 @@ export class ClientConnection implements Connection {
     else this.#failure = error;
     this.#readState = CLOSED;
     this.#writing = null;
-    this.#out.clear();
-    this.#drain.reject(error);
+    this.#out.discard(error);
     const inflight = this.#inflight;
     this.#inflight = [];
     // The exchange under way hears the error itself; the ones behind it were never answered, which
@@ -469,24 +442,8 @@ export class ClientConnection implements Connection {
       else exchange.reject(i === 0 ? error : unanswered);
     }
     this.#failPending(unanswered);
-    this.#wakeReader();
-    this.#wakeWriter();
-  }
-
-  #wakeReader(): void {
-    const resume = this.#readResume;
-    if (resume) {
-      this.#readResume = undefined;
-      resume();
-    }
-  }
-
-  #wakeWriter(): void {
-    const resume = this.#writeResume;
-    if (resume) {
-      this.#writeResume = undefined;
-      resume();
-    }
+    this.#reader.wake();
+    this.#out.wake();
   }
 }
 

@@ -1,6 +1,6 @@
-import type { Body } from "./body.js";
 import type { HeaderList, HeadersInit } from "./headers.js";
-import type { HttpVersion, ResponseBody } from "./server-types.js";
+import type { HttpMessage } from "./message.js";
+import type { ResponseBody } from "./server-types.js";
 
 /** Options of an HTTP/1.1 client connection. */
 export interface ClientOptions {
@@ -41,18 +41,10 @@ export interface ClientRequestInit {
   readonly onInformational?: (status: number, headers: HeaderList) => void;
 }
 
-/** A response received by the client. */
-export interface ClientResponse {
+/** A response received by the client: status, reason and the message (version, headers, body). */
+export interface ClientResponse extends HttpMessage {
   /** Status code. */
   readonly status: number;
   /** Reason phrase as sent (may be empty). */
   readonly reason: string;
-  /** The response's HTTP version. */
-  readonly version: HttpVersion;
-  /** Header fields in the order received, as flat name/value pairs. */
-  readonly headers: HeaderList;
-  /** The response body, streamed: read it (or `discard()` it) before the next response can be read. */
-  readonly body: Body;
-  /** The first value of header `name` (any case). */
-  header(name: string): string | undefined;
 }

@@ -1,4 +1,5 @@
 import { ascii, FIELD_VALUE, TCHAR } from "./chars.js";
+import type { HeaderList } from "./headers.js";
 import { reasonPhrase } from "./status.js";
 
 /** `\r\n` */
@@ -8,6 +9,7 @@ export const LAST_CHUNK: Uint8Array = ascii("0\r\n\r\n");
 /** An interim `100 Continue` response. */
 export const CONTINUE_RESPONSE: Uint8Array = ascii("HTTP/1.1 100 Continue\r\n\r\n");
 
+// Header lines the encoders add, encoded once.
 export const CONTENT_LENGTH_PREFIX: Uint8Array = ascii("Content-Length: ");
 export const CHUNKED_HEADER: Uint8Array = ascii("Transfer-Encoding: chunked\r\n");
 export const CONNECTION_CLOSE: Uint8Array = ascii("Connection: close\r\n");
@@ -71,6 +73,26 @@ export function putValue(out: Uint8Array, pos: number, value: string): number {
     out[pos + i] = c;
   }
   return pos + n;
+}
+
+/** Writes `name: value\r\n` for every field of `list` (names and values checked as by {@link putName}, {@link putValue}). */
+export function putFields(out: Uint8Array, pos: number, list: HeaderList): number {
+  for (let i = 0; i < list.length; i += 2) {
+    pos = putName(out, pos, list[i] as string);
+    out[pos++] = 58;
+    out[pos++] = 32;
+    pos = putValue(out, pos, list[i + 1] as string);
+    out[pos++] = 13;
+    out[pos++] = 10;
+  }
+  return pos;
+}
+
+/** Writes `Content-Length: <length>\r\n`. */
+export function putContentLength(out: Uint8Array, pos: number, length: number): number {
+  pos = putBytes(out, pos, CONTENT_LENGTH_PREFIX);
+  pos = putDecimal(out, pos, length);
+  return putBytes(out, pos, CRLF_BYTES);
 }
 
 /** Writes a non-negative integer in decimal. */

@@ -5,13 +5,13 @@ export type { HttpParseErrorCode } from "./errors.js";
 export { HttpParseError } from "./errors.js";
 export type { HeaderList, HeadersInit } from "./headers.js";
 export { getHeader, getHeaderAll, hasToken } from "./headers.js";
+export type { HttpMessage, HttpVersion } from "./message.js";
 export { http1Server } from "./server.js";
 export { createServerConnection } from "./server-connection.js";
 export type {
   ErrorHandler,
   ErrorResponse,
   Handler,
-  HttpVersion,
   IncomingRequest,
   ResponseBody,
   ResponseWriter,

@@ -2,11 +2,10 @@ import { ascii, TARGET, TCHAR } from "./chars.js";
 import {
   CHUNKED_HEADER,
   CONNECTION_CLOSE,
-  CONTENT_LENGTH_PREFIX,
   CRLF_BYTES,
   putBytes,
-  putDecimal,
-  putName,
+  putContentLength,
+  putFields,
   putValue,
 } from "./head-encoder.js";
 import type { HeaderList } from "./headers.js";
@@ -83,20 +82,10 @@ export function encodeRequestHead(
     pos = putValue(out, pos, host);
     pos = putBytes(out, pos, CRLF_BYTES);
   }
-  for (let i = 0; i < headers.length; i += 2) {
-    pos = putName(out, pos, headers[i] as string);
-    out[pos++] = 58;
-    out[pos++] = 32;
-    pos = putValue(out, pos, headers[i + 1] as string);
-    out[pos++] = 13;
-    out[pos++] = 10;
-  }
+  pos = putFields(out, pos, headers);
   if ((flags & (HAS_CONTENT_LENGTH | HAS_TRANSFER_ENCODING)) === 0) {
-    if (framing >= 0) {
-      pos = putBytes(out, pos, CONTENT_LENGTH_PREFIX);
-      pos = putDecimal(out, pos, framing);
-      pos = putBytes(out, pos, CRLF_BYTES);
-    } else if (framing === -2) pos = putBytes(out, pos, CHUNKED_HEADER);
+    if (framing >= 0) pos = putContentLength(out, pos, framing);
+    else if (framing === -2) pos = putBytes(out, pos, CHUNKED_HEADER);
   }
   if (forceClose && (flags & CONNECTION_CLOSE_FLAG) === 0) pos = putBytes(out, pos, CONNECTION_CLOSE);
   pos = putBytes(out, pos, CRLF_BYTES);

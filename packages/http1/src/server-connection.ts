@@ -10,15 +10,17 @@ import {
 } from "@sansio/runtime-api";
 import { BodyChannel, type BodyOwner, EMPTY_BODY } from "./body.js";
 import { BodyDecoder, type BodySink } from "./body-decoder.js";
+import { ConnectionOutput } from "./connection-output.js";
 import type { HttpParseError } from "./errors.js";
 import { CONTINUE_RESPONSE } from "./head-encoder.js";
 import { type HeadLimits, HeadParser } from "./head-parser.js";
-import { OutputQueue } from "./output-queue.js";
+import { positiveOption } from "./options.js";
+import { PendingResume } from "./pending-resume.js";
 import { ServerRequest } from "./server-request.js";
 import { type ResponseChannel, ServerResponse } from "./server-response.js";
 import type { ErrorHandler, ErrorResponse, Handler, IncomingRequest, ServerOptions } from "./server-types.js";
 import { reasonPhrase } from "./status.js";
-import { DrainSignal, handledRejection, READY } from "./write-helpers.js";
+import { handledRejection } from "./write-helpers.js";
 
 /** Waiting for (or parsing) the next request head; no exchange in progress. */
 const HEAD = 0;
@@ -36,9 +38,6 @@ const LINGER_LIMIT = 256 * 1024;
 /** The head scratch buffer is reused up to this size; larger heads get their own memory. */
 const MAX_SCRATCH = 64 * 1024;
 
-const YIELD: WriteOperation = Object.freeze({ kind: "yield" });
-const CLOSE: WriteOperation = Object.freeze({ kind: "close" });
-
 /** Resolved limits and settings. */
 interface Settings extends HeadLimits {
   readonly bodyHighWaterMark: number;
@@ -48,19 +47,13 @@ interface Settings extends HeadLimits {
   readonly session: Session | undefined;
 }
 
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  return value;
-}
-
 function resolveSettings(options: ServerOptions): Settings {
   return {
-    maxStartLineBytes: positive(options.maxRequestLineBytes, 8192, "maxRequestLineBytes"),
-    maxHeadBytes: positive(options.maxHeaderBytes, 16384, "maxHeaderBytes"),
-    maxHeaderCount: positive(options.maxHeaderCount, 100, "maxHeaderCount"),
-    bodyHighWaterMark: positive(options.bodyHighWaterMark, 64 * 1024, "bodyHighWaterMark"),
-    writeHighWaterMark: positive(options.writeHighWaterMark, 64 * 1024, "writeHighWaterMark"),
+    maxStartLineBytes: positiveOption(options.maxRequestLineBytes, 8192, "maxRequestLineBytes"),
+    maxHeadBytes: positiveOption(options.maxHeaderBytes, 16384, "maxHeaderBytes"),
+    maxHeaderCount: positiveOption(options.maxHeaderCount, 100, "maxHeaderCount"),
+    bodyHighWaterMark: positiveOption(options.bodyHighWaterMark, 64 * 1024, "bodyHighWaterMark"),
+    writeHighWaterMark: positiveOption(options.writeHighWaterMark, 64 * 1024, "writeHighWaterMark"),
     date: options.date ?? true,
     onError: options.onError,
     session: options.session,
@@ -78,12 +71,11 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   readonly #settings: Settings;
   readonly #parser: HeadParser;
   readonly #decoder: BodyDecoder;
-  readonly #out = new OutputQueue();
-  readonly #drain = new DrainSignal();
+  readonly #out: ConnectionOutput;
+  readonly #reader = new PendingResume();
   readonly #bodyOwner: BodyOwner;
   #upgrader: ((next: Connection) => void) | undefined;
   #readState = HEAD;
-  #writeDone = false;
   #closeAfterOutput = false;
   #mustClose = false;
   #peerEof = false;
@@ -97,8 +89,6 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   #keepAlive = true;
   #expectContinue = false;
   #continueSent = false;
-  #readResume: (() => void) | undefined;
-  #writeResume: (() => void) | undefined;
   #scratch = new Uint8Array(2048);
 
   constructor(handler: Handler, options: ServerOptions = {}) {
@@ -107,8 +97,9 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     this.sendDate = this.#settings.date;
     this.#parser = new HeadParser("request", this.#settings);
     this.#decoder = new BodyDecoder(this.#settings);
+    this.#out = new ConnectionOutput(this.#settings.writeHighWaterMark);
     this.#bodyOwner = {
-      bodyDrained: () => this.#wakeReader(),
+      bodyDrained: () => this.#reader.wake(),
       bodyWanted: () => this.#sendContinue(),
     };
   }
@@ -124,7 +115,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     switch (this.#readState) {
       case HEAD:
         // Pipelined requests answered faster than the client reads: wait for the output to drain.
-        return this.#out.bytes < this.#settings.writeHighWaterMark ? "read" : "yield";
+        return this.#out.belowHighWaterMark ? "read" : "yield";
       case LINGER:
         return "read";
       case BODY:
@@ -142,7 +133,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     while (pos < end) {
       const state = this.#readState;
       if (state === HEAD) {
-        if (this.#out.bytes >= this.#settings.writeHighWaterMark) break;
+        if (!this.#out.belowHighWaterMark) break;
         const parser = this.#parser;
         pos += parser.parse(buffer, pos, end);
         if (parser.error) {
@@ -190,27 +181,19 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     }
     this.#readState = CLOSED;
     if (this.#response === null) this.#closeAfterOutput = true;
-    this.#wakeWriter();
+    this.#out.wake();
     return consumed;
   }
 
   yieldReader(resume: () => void): void {
-    this.#readResume = resume;
-    if (this.nextReadOperation() !== "yield") this.#wakeReader();
+    this.#reader.set(resume);
+    if (this.nextReadOperation() !== "yield") this.#reader.wake();
   }
 
   // ---- Connection: output ---------------------------------------------------------------------
 
   nextWriteOperation(): WriteOperation {
-    if (this.#writeDone) return CLOSE;
-    const out = this.#out;
-    if (!out.empty) return { kind: "write", iovecs: out.iovecs() };
-    if (this.#closeAfterOutput || this.#failed) {
-      this.#writeDone = true;
-      this.#drain.reject();
-      return CLOSE;
-    }
-    return YIELD;
+    return this.#out.next(this.#closeAfterOutput || this.#failed);
   }
 
   reportWriteResult(result: WriteResult): void {
@@ -218,18 +201,12 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
       this.#abortAll(new ConnectionClosedError("the peer closed the connection"));
       return;
     }
-    const out = this.#out;
-    out.advance(result);
-    if (out.bytes < this.#settings.writeHighWaterMark) {
-      if (this.#drain.pending) this.#drain.resolve();
-      if (this.#readState === HEAD) this.#wakeReader();
-    }
+    // Below the high-water mark again: pipelined requests may be read.
+    if (this.#out.written(result) && this.#readState === HEAD) this.#reader.wake();
   }
 
   yieldWriter(resume: () => void): void {
-    this.#writeResume = resume;
-    const out = this.#out;
-    if (!out.empty || this.#closeAfterOutput || this.#failed || this.#writeDone) this.#wakeWriter();
+    this.#out.yieldWriter(resume, this.#closeAfterOutput || this.#failed);
   }
 
   // ---- Connection: lifecycle ------------------------------------------------------------------
@@ -239,7 +216,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   }
 
   isClosed(): boolean {
-    return this.#readState === CLOSED && this.#writeDone;
+    return this.#readState === CLOSED && this.#out.closed;
   }
 
   shutdown(): void {
@@ -257,8 +234,8 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
       this.#readState = CLOSED;
       this.#closeAfterOutput = true;
     }
-    this.#wakeReader();
-    this.#wakeWriter();
+    this.#reader.wake();
+    this.#out.wake();
   }
 
   // ---- BodySink -------------------------------------------------------------------------------
@@ -294,15 +271,15 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   }
 
   send(chunk: Uint8Array): void {
-    if (this.#failed || this.#writeDone) return;
-    this.#out.push(chunk);
-    this.#wakeWriter();
+    if (this.#failed || this.#out.closed) return;
+    this.#out.send(chunk);
   }
 
   writeReady(): Promise<void> {
-    if (this.#failed || this.#writeDone) return handledRejection(new ConnectionClosedError("the connection is closed"));
-    if (this.#out.bytes < this.#settings.writeHighWaterMark) return READY;
-    return this.#drain.wait();
+    if (this.#failed || this.#out.closed) {
+      return handledRejection(new ConnectionClosedError("the connection is closed"));
+    }
+    return this.#out.drained();
   }
 
   responseFinished(keepAlive: boolean): void {
@@ -327,8 +304,8 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
       // Nobody will read the rest of the body: drop it to reach the next request.
       channel.startDiscarding();
     }
-    this.#wakeReader();
-    this.#wakeWriter();
+    this.#reader.wake();
+    this.#out.wake();
   }
 
   responseFailed(error: unknown): void {
@@ -423,7 +400,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     if (response === null) {
       this.#channel = null;
       this.#closeAfterOutput = true;
-      this.#wakeWriter();
+      this.#out.wake();
       return;
     }
     const custom = this.#tellError(error, request ?? undefined, true);
@@ -505,31 +482,14 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     const unfinished = response !== null && !response.finished;
     channel?.fail(error);
     response?.abort();
-    this.#out.clear();
-    this.#drain.reject(error);
+    this.#out.discard(error);
     this.#readState = CLOSED;
     this.#request = null;
     this.#response = null;
     this.#channel = null;
     if (unfinished) this.#tellError(error, request ?? undefined, false);
-    this.#wakeReader();
-    this.#wakeWriter();
-  }
-
-  #wakeReader(): void {
-    const resume = this.#readResume;
-    if (resume) {
-      this.#readResume = undefined;
-      resume();
-    }
-  }
-
-  #wakeWriter(): void {
-    const resume = this.#writeResume;
-    if (resume) {
-      this.#writeResume = undefined;
-      resume();
-    }
+    this.#reader.wake();
+    this.#out.wake();
   }
 }
 

@@ -1,15 +1,13 @@
 import type { Session } from "@sansio/runtime-api";
 import type { Body } from "./body.js";
-import { getHeader, type HeaderList } from "./headers.js";
-import type { HttpVersion, IncomingRequest } from "./server-types.js";
+import type { HeaderList } from "./headers.js";
+import { type HttpVersion, ReceivedMessage } from "./message.js";
+import type { IncomingRequest } from "./server-types.js";
 
 /** The {@link IncomingRequest} handed to a handler. */
-export class ServerRequest implements IncomingRequest {
+export class ServerRequest extends ReceivedMessage implements IncomingRequest {
   readonly method: string;
   readonly target: string;
-  readonly version: HttpVersion;
-  readonly headers: HeaderList;
-  readonly body: Body;
   readonly upgrade: string | null;
   readonly session: Session | undefined;
 
@@ -22,16 +20,10 @@ export class ServerRequest implements IncomingRequest {
     upgrade: string | null,
     session: Session | undefined,
   ) {
+    super(version, headers, body);
     this.method = method;
     this.target = target;
-    this.version = version;
-    this.headers = headers;
-    this.body = body;
     this.upgrade = upgrade;
     this.session = session;
-  }
-
-  header(name: string): string | undefined {
-    return getHeader(this.headers, name);
   }
 }

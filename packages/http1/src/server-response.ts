@@ -1,18 +1,17 @@
 import { type Connection, ConnectionClosedError } from "@sansio/runtime-api";
+import type { BodyFraming } from "./body-decoder.js";
+import { BodyEncoder } from "./body-encoder.js";
+import type { ByteSink } from "./connection-output.js";
 import {
   CHUNKED_HEADER,
   CONNECTION_CLOSE,
   CONNECTION_KEEP_ALIVE,
   CONNECTION_UPGRADE,
-  CONTENT_LENGTH_PREFIX,
   CRLF_BYTES,
-  chunkSizeLine,
   currentDateLine,
-  LAST_CHUNK,
   putBytes,
-  putDecimal,
-  putName,
-  putValue,
+  putContentLength,
+  putFields,
   statusLine,
   utf8,
 } from "./head-encoder.js";
@@ -28,8 +27,8 @@ import {
 import type { ResponseBody, ResponseWriter } from "./server-types.js";
 import { handledRejection, isStreamBody, READY } from "./write-helpers.js";
 
-/** What a {@link ServerResponse} needs from its connection. */
-export interface ResponseChannel {
+/** What a {@link ServerResponse} needs from its connection; `send` queues bytes to send (by reference). */
+export interface ResponseChannel extends ByteSink {
   /** Whether to send `Date`. */
   readonly sendDate: boolean;
   /** Whether the connection may stay open after this exchange, as far as the connection knows. */
@@ -38,8 +37,6 @@ export interface ResponseChannel {
   requestBodyComplete(): boolean;
   /** Memory of at least `size` bytes to build a head in, valid until handed to `send`. */
   headBuffer(size: number): Uint8Array;
-  /** Queues bytes to send (by reference). */
-  send(chunk: Uint8Array): void;
   /** Resolves when queued output is below the high-water mark. */
   writeReady(): Promise<void>;
   /** Sends `100 Continue` if the client waits for it (a streamed response may read the body as it goes). */
@@ -57,11 +54,6 @@ const STREAMING = 1;
 const FINISHED = 2;
 /** The connection answered (an error response) or is gone: the handler's calls are ignored. */
 const TAKEN = 3;
-
-const FRAMING_NONE = 0;
-const FRAMING_LENGTH = 1;
-const FRAMING_CHUNKED = 2;
-const FRAMING_CLOSE = 3;
 
 /** Bodies up to this size are copied behind the head, so the whole response is one iovec. */
 const INLINE_BODY_MAX = 16 * 1024;
@@ -84,8 +76,7 @@ export class ServerResponse implements ResponseWriter {
   readonly #http10: boolean;
   #state = IDLE;
   #aborted = false;
-  #framing = FRAMING_NONE;
-  #remaining = 0;
+  readonly #body = new BodyEncoder();
   #keepAlive = true;
 
   constructor(channel: ResponseChannel, isHead: boolean, http10: boolean) {
@@ -139,18 +130,16 @@ export class ServerResponse implements ResponseWriter {
     const flags = scan.flags;
     this.#channel.solicitBody();
     let keepAlive = this.#channel.keepAliveAllowed() && (flags & CONNECTION_CLOSE_FLAG) === 0;
-    let framing: number;
+    let framing: BodyFraming;
     let addChunked = false;
-    if (this.#isHead || status === 204 || status === 304) framing = FRAMING_NONE;
-    else if (flags & HAS_CONTENT_LENGTH) {
-      framing = FRAMING_LENGTH;
-      this.#remaining = scan.contentLength;
-    } else if (flags & HAS_TRANSFER_ENCODING) framing = FRAMING_CHUNKED;
+    if (this.#isHead || status === 204 || status === 304) framing = "none";
+    else if (flags & HAS_CONTENT_LENGTH) framing = "length";
+    else if (flags & HAS_TRANSFER_ENCODING) framing = "chunked";
     else if (!this.#http10) {
-      framing = FRAMING_CHUNKED;
+      framing = "chunked";
       addChunked = true;
     } else {
-      framing = FRAMING_CLOSE;
+      framing = "close";
       keepAlive = false;
     }
     const channel = this.#channel;
@@ -158,7 +147,7 @@ export class ServerResponse implements ResponseWriter {
     let pos = this.#putHead(buffer, status, list, flags, keepAlive);
     if (addChunked) pos = putBytes(buffer, pos, CHUNKED_HEADER);
     pos = putBytes(buffer, pos, CRLF_BYTES);
-    this.#framing = framing;
+    this.#body.start(framing, scan.contentLength);
     this.#keepAlive = keepAlive;
     this.#state = STREAMING;
     channel.send(buffer.subarray(0, pos));
@@ -170,7 +159,7 @@ export class ServerResponse implements ResponseWriter {
     }
     if (this.#state === IDLE) this.writeHead(200);
     else if (this.#state === FINISHED) throw new Error("write() after the response ended");
-    this.#writeChunk(typeof chunk === "string" ? utf8(chunk) : chunk);
+    this.#body.write(this.#channel, typeof chunk === "string" ? utf8(chunk) : chunk);
     return this.#channel.writeReady();
   }
 
@@ -181,12 +170,12 @@ export class ServerResponse implements ResponseWriter {
       this.#respond(200, [], chunk ?? null);
       return;
     }
-    if (chunk !== undefined) this.#writeChunk(typeof chunk === "string" ? utf8(chunk) : chunk);
     const channel = this.#channel;
+    if (chunk !== undefined) this.#body.write(channel, typeof chunk === "string" ? utf8(chunk) : chunk);
     this.#state = FINISHED;
-    if (this.#framing === FRAMING_CHUNKED) channel.send(LAST_CHUNK);
-    else if (this.#framing === FRAMING_LENGTH && this.#remaining > 0) {
-      channel.responseFailed(new Error(`the response ended ${this.#remaining} bytes short of its Content-Length`));
+    const missing = this.#body.end(channel);
+    if (missing > 0) {
+      channel.responseFailed(new Error(`the response ended ${missing} bytes short of its Content-Length`));
       return;
     }
     channel.responseFinished(this.#keepAlive);
@@ -254,9 +243,7 @@ export class ServerResponse implements ResponseWriter {
     );
     let pos = this.#putHead(buffer, status, list, flags, keepAlive);
     if ((flags & HAS_CONTENT_LENGTH) === 0 && status !== 204 && status !== 304) {
-      pos = putBytes(buffer, pos, CONTENT_LENGTH_PREFIX);
-      pos = putDecimal(buffer, pos, length);
-      pos = putBytes(buffer, pos, CRLF_BYTES);
+      pos = putContentLength(buffer, pos, length);
     }
     pos = putBytes(buffer, pos, CRLF_BYTES);
     if (inline && bytes !== null && length > 0) {
@@ -267,30 +254,6 @@ export class ServerResponse implements ResponseWriter {
     channel.send(buffer.subarray(0, pos));
     if (!noBody && !inline && bytes !== null) channel.send(bytes);
     channel.responseFinished(keepAlive);
-  }
-
-  #writeChunk(bytes: Uint8Array): void {
-    const length = bytes.length;
-    if (length === 0) return;
-    const channel = this.#channel;
-    switch (this.#framing) {
-      case FRAMING_NONE:
-        return;
-      case FRAMING_LENGTH:
-        if (length > this.#remaining) {
-          throw new RangeError(`write() of ${length} bytes exceeds the remaining Content-Length (${this.#remaining})`);
-        }
-        this.#remaining -= length;
-        channel.send(bytes);
-        return;
-      case FRAMING_CHUNKED:
-        channel.send(chunkSizeLine(length));
-        channel.send(bytes);
-        channel.send(CRLF_BYTES);
-        return;
-      default:
-        channel.send(bytes);
-    }
   }
 
   async #pipe(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
@@ -307,17 +270,4 @@ export class ServerResponse implements ResponseWriter {
       }
     }
   }
-}
-
-/** Writes `name: value\r\n` for every field of `list`. */
-function putFields(buffer: Uint8Array, pos: number, list: HeaderList): number {
-  for (let i = 0; i < list.length; i += 2) {
-    pos = putName(buffer, pos, list[i] as string);
-    buffer[pos++] = 58;
-    buffer[pos++] = 32;
-    pos = putValue(buffer, pos, list[i + 1] as string);
-    buffer[pos++] = 13;
-    buffer[pos++] = 10;
-  }
-  return pos;
 }

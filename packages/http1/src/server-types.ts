@@ -1,28 +1,17 @@
 import type { Connection, Session } from "@sansio/runtime-api";
-import type { Body } from "./body.js";
-import type { HeaderList, HeadersInit } from "./headers.js";
+import type { HeadersInit } from "./headers.js";
+import type { HttpMessage } from "./message.js";
 
-/** The HTTP version of a message. */
-export type HttpVersion = "HTTP/1.0" | "HTTP/1.1";
-
-/** A request as the server received it. */
-export interface IncomingRequest {
+/** A request as the server received it: method, target and the message (version, headers, body). */
+export interface IncomingRequest extends HttpMessage {
   /** The method, as sent (methods are case-sensitive). */
   readonly method: string;
   /** The request-target as sent: origin-form (`/path?query`), absolute-form, authority-form or `*`. */
   readonly target: string;
-  /** The request's HTTP version. */
-  readonly version: HttpVersion;
-  /** Header fields in the order received, as flat name/value pairs. */
-  readonly headers: HeaderList;
-  /** The request body (an ended empty body when there is none). */
-  readonly body: Body;
   /** The `Upgrade` header when the request asked to switch protocols (`Connection: upgrade`), else null. */
   readonly upgrade: string | null;
   /** The socket this request came on, when the connection was made by {@link http1Server}. */
   readonly session: Session | undefined;
-  /** The first value of header `name` (any case). */
-  header(name: string): string | undefined;
 }
 
 /** A body to send: bytes, text (sent as UTF-8), or chunks to stream (an async iterable, e.g. a request body). */

@@ -5,10 +5,10 @@ import {
   ReadBufferOverflowError,
   TimeoutError,
 } from "@sansio/runtime-api";
-import { EchoConnection, SendAndCollect } from "@sansio/runtime-api/conformance";
+import { EchoConnection, Exchange, SendAndCollect } from "@sansio/runtime-api/conformance";
 import { afterEach, describe, expect, it } from "vitest";
 import { runtime, type Session } from "../src/index.js";
-import { bytes, Flood, GreetThenListen, IgnoreShutdown, NeverConsume, ReplyAfterEof, text } from "./protocols.js";
+import { bytes, Flood, GreetThenListen, IgnoreShutdown, NeverConsume, received, text } from "./protocols.js";
 import { portOf, rawConnect, until, within } from "./support.js";
 
 const cleanups: (() => unknown)[] = [];
@@ -18,13 +18,13 @@ afterEach(async () => {
 
 describe("half-close", () => {
   it("client FIN first: the server still replies after it", async () => {
-    const server = new ReplyAfterEof(bytes("late reply"));
+    const server = new Exchange({ send: [[bytes("late reply")]], sendAfterEof: true });
     const listener = await runtime.listen({}, () => server);
     cleanups.push(() => listener.close());
     const client = new SendAndCollect(bytes("question"));
     const session = await runtime.connect({ port: portOf(listener) }, client);
     expect(text(await within(client.done, 5_000, "reply"))).toBe("late reply");
-    expect(text(await server.received)).toBe("question");
+    expect(text(await received(server))).toBe("question");
     await within(session.closed, 5_000, "closed");
     await until(() => listener.connections === 0, 5_000, "server session released");
     expect(server.errors).toEqual([]);
@@ -34,10 +34,10 @@ describe("half-close", () => {
     const server = new GreetThenListen(bytes("hello and FIN"));
     const listener = await runtime.listen({}, () => server);
     cleanups.push(() => listener.close());
-    const client = new ReplyAfterEof(bytes("answer after FIN"));
+    const client = new Exchange({ send: [[bytes("answer after FIN")]], sendAfterEof: true });
     const session = await runtime.connect({ port: portOf(listener) }, client);
-    expect(text(await within(client.received, 5_000, "greeting"))).toBe("hello and FIN");
-    expect(text(await within(server.received, 5_000, "answer"))).toBe("answer after FIN");
+    expect(text(await within(received(client), 5_000, "greeting"))).toBe("hello and FIN");
+    expect(text(await within(received(server), 5_000, "answer"))).toBe("answer after FIN");
     await within(session.closed, 5_000, "closed");
     await until(() => listener.connections === 0, 5_000, "server session released");
     expect(server.errors).toEqual([]);
@@ -52,7 +52,7 @@ describe("half-close", () => {
     const session = await runtime.connect({ port: portOf(listener) }, client);
     expect(text(await within(client.done, 5_000, "greeting"))).toBe("greeting");
     await within(session.closed, 5_000, "client closed");
-    expect(text(await within(server.received, 5_000, "server EOF after its delay"))).toBe("");
+    expect(text(await within(received(server), 5_000, "server EOF after its delay"))).toBe("");
     await until(() => listener.connections === 0, 5_000, "server session released");
     expect(server.errors).toEqual([]);
   });
@@ -65,7 +65,7 @@ describe("half-close", () => {
     await within(peer.ended, 5_000, "FIN from the server");
     expect(peer.received().toString()).toBe("bye");
     peer.socket.end("still talking");
-    expect(text(await within(server.received, 5_000, "server read after its FIN"))).toBe("still talking");
+    expect(text(await within(received(server), 5_000, "server read after its FIN"))).toBe("still talking");
     await within(peer.closed, 5_000, "peer closed");
   });
 });
@@ -235,7 +235,7 @@ describe("failures", () => {
   });
 
   it("session.close() on a client reports ConnectionClosedError and the server sees EOF", async () => {
-    const server = new ReplyAfterEof(bytes("unused"));
+    const server = new Exchange({ send: [[bytes("unused")]], sendAfterEof: true });
     const listener = await runtime.listen({}, () => server);
     cleanups.push(() => listener.close());
     const client: Connection & { errors: unknown[] } = new EchoConnection();
@@ -243,6 +243,6 @@ describe("failures", () => {
     session.close();
     await within(session.closed, 5_000, "closed");
     expect(client.errors[0]).toBeInstanceOf(ConnectionClosedError);
-    expect(text(await within(server.received, 5_000, "server EOF"))).toBe("");
+    expect(text(await within(received(server), 5_000, "server EOF"))).toBe("");
   });
 });

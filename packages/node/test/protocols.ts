@@ -1,7 +1,7 @@
-// Small sans-IO protocols for the Node adapter's tests (EchoConnection and SendAndCollect come from
-// @sansio/runtime-api/conformance).
+// Small sans-IO protocols for the Node adapter's tests, beside EchoConnection, SendAndCollect and
+// Exchange from @sansio/runtime-api/conformance.
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "@sansio/runtime-api";
-import { concatBytes } from "@sansio/runtime-api/conformance";
+import { concatBytes, Exchange } from "@sansio/runtime-api/conformance";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -43,38 +43,21 @@ abstract class Recorder {
   }
 }
 
-/** Reads without ever consuming a byte (drives the read buffer to its limit). */
-export class NeverConsume extends Recorder implements Connection {
-  #closed = false;
+/** Everything `client` received, once it finished both ways (or failed). */
+export async function received(client: Exchange): Promise<Uint8Array> {
+  await client.finished;
+  return client.bytes();
+}
+
+/** Reads without ever consuming a byte (drives the read buffer to its limit); `offered`: the most offered at once. */
+export class NeverConsume extends Exchange {
   offered = 0;
-  nextReadOperation(): ReadOperation {
-    return this.#closed ? "close" : "read";
+  constructor() {
+    super({ needBytes: Number.POSITIVE_INFINITY, halfClose: false });
   }
-  read(_buffer: Uint8Array, _offset: number, length: number): number {
+  override read(buffer: Uint8Array, offset: number, length: number): number {
     this.offered = Math.max(this.offered, length);
-    return 0;
-  }
-  readEof(): number {
-    this.#closed = true;
-    return 0;
-  }
-  nextWriteOperation(): WriteOperation {
-    return this.#closed ? { kind: "close" } : { kind: "yield" };
-  }
-  reportWriteResult(result: WriteResult): void {
-    this.writeResults.push(result);
-  }
-  reportError(error: unknown): void {
-    this.errors.push(error);
-    this.#closed = true;
-    this.wakeWriter();
-  }
-  isClosed(): boolean {
-    return this.#closed;
-  }
-  shutdown(): void {
-    this.#closed = true;
-    this.wakeWriter();
+    return super.read(buffer, offset, length);
   }
 }
 
@@ -126,148 +109,42 @@ export class Flood extends Recorder implements Connection {
 }
 
 /** Reads and discards everything, writes nothing, and ignores `shutdown()` (only an abort ends it). */
-export class IgnoreShutdown extends Recorder implements Connection {
-  #closed = false;
+export class IgnoreShutdown extends Exchange {
   shutdownCalls = 0;
-  nextReadOperation(): ReadOperation {
-    return this.#closed ? "close" : "read";
+  constructor() {
+    super({ halfClose: false });
   }
-  read(_buffer: Uint8Array, _offset: number, length: number): number {
-    return length;
-  }
-  readEof(_buffer: Uint8Array, _offset: number, length: number): number {
-    this.#closed = true;
-    this.wakeWriter();
-    return length;
-  }
-  nextWriteOperation(): WriteOperation {
-    return this.#closed ? { kind: "close" } : { kind: "yield" };
-  }
-  reportWriteResult(result: WriteResult): void {
-    this.writeResults.push(result);
-  }
-  reportError(error: unknown): void {
-    this.errors.push(error);
-    this.#closed = true;
-    this.wakeWriter();
-  }
-  isClosed(): boolean {
-    return this.#closed;
-  }
-  shutdown(): void {
+  override shutdown(): void {
     this.shutdownCalls++;
   }
 }
 
 /**
- * Sends `greeting`, half-closes its output at once, then reads until EOF (`received`). With
+ * Sends `greeting`, half-closes its output at once, then reads until EOF (see {@link received}). With
  * `readDelay`, its reader first yields for that many ms (input and the peer's FIN pile up meanwhile).
  */
-export class GreetThenListen extends Recorder implements Connection {
-  readonly received: Promise<Uint8Array>;
-  readonly #greeting: Uint8Array;
-  readonly #parts: Uint8Array[] = [];
-  #sent = false;
-  #eof = false;
+export class GreetThenListen extends Exchange {
   #waiting: boolean;
-  #resolve!: (data: Uint8Array) => void;
+  #resume: (() => void) | undefined;
   constructor(greeting: Uint8Array, readDelay = 0) {
-    super();
-    this.#greeting = greeting;
+    super({ send: [[greeting]] });
     this.#waiting = readDelay > 0;
     if (this.#waiting) {
       setTimeout(() => {
         this.#waiting = false;
-        this.wakeReader();
+        const resume = this.#resume;
+        this.#resume = undefined;
+        resume?.();
       }, readDelay);
     }
-    this.received = new Promise((resolve) => {
-      this.#resolve = resolve;
-    });
   }
-  nextReadOperation(): ReadOperation {
-    if (this.#eof) return "close";
-    return this.#waiting ? "yield" : "read";
+  override nextReadOperation(): ReadOperation {
+    return this.#waiting && !this.sawEof ? "yield" : super.nextReadOperation();
   }
-  read(buffer: Uint8Array, offset: number, length: number): number {
-    this.#parts.push(buffer.slice(offset, offset + length));
-    return length;
+  override yieldReader(resume: () => void): void {
+    if (this.#waiting) this.#resume = resume;
+    else super.yieldReader(resume);
   }
-  readEof(buffer: Uint8Array, offset: number, length: number): number {
-    this.#parts.push(buffer.slice(offset, offset + length));
-    this.#eof = true;
-    this.#resolve(concatBytes(this.#parts));
-    return length;
-  }
-  nextWriteOperation(): WriteOperation {
-    if (!this.#sent) return { kind: "write", iovecs: [this.#greeting] };
-    return { kind: "close" };
-  }
-  reportWriteResult(result: WriteResult): void {
-    this.writeResults.push(result);
-    if (result === "closed" || result === this.#greeting.length) this.#sent = true;
-  }
-  reportError(error: unknown): void {
-    this.errors.push(error);
-    this.#eof = true;
-    this.#sent = true;
-    this.#resolve(concatBytes(this.#parts));
-  }
-  isClosed(): boolean {
-    return this.#eof && this.#sent;
-  }
-  shutdown(): void {}
-}
-
-/** Reads until EOF (`received`), then writes `reply` and half-closes. */
-export class ReplyAfterEof extends Recorder implements Connection {
-  readonly received: Promise<Uint8Array>;
-  readonly #reply: Uint8Array;
-  readonly #parts: Uint8Array[] = [];
-  #eof = false;
-  #sent = false;
-  #resolve!: (data: Uint8Array) => void;
-  constructor(reply: Uint8Array) {
-    super();
-    this.#reply = reply;
-    this.received = new Promise((resolve) => {
-      this.#resolve = resolve;
-    });
-  }
-  nextReadOperation(): ReadOperation {
-    return this.#eof ? "close" : "read";
-  }
-  read(buffer: Uint8Array, offset: number, length: number): number {
-    this.#parts.push(buffer.slice(offset, offset + length));
-    return length;
-  }
-  readEof(buffer: Uint8Array, offset: number, length: number): number {
-    this.#parts.push(buffer.slice(offset, offset + length));
-    this.#eof = true;
-    this.#resolve(concatBytes(this.#parts));
-    this.wakeWriter();
-    return length;
-  }
-  nextWriteOperation(): WriteOperation {
-    if (!this.#eof) return { kind: "yield" };
-    if (!this.#sent) return { kind: "write", iovecs: [this.#reply] };
-    return { kind: "close" };
-  }
-  reportWriteResult(result: WriteResult): void {
-    this.writeResults.push(result);
-    if (result === "closed" || result === this.#reply.length) this.#sent = true;
-  }
-  reportError(error: unknown): void {
-    this.errors.push(error);
-    this.#eof = true;
-    this.#sent = true;
-    this.#resolve(concatBytes(this.#parts));
-    this.wakeWriter();
-  }
-  isClosed(): boolean {
-    return this.#eof && this.#sent;
-  }
-  shutdown(): void {}
 }
 
 /**

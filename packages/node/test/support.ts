@@ -4,15 +4,8 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Address, Listener } from "@sansio/runtime-api";
-import { generateTestCertificates, type TestCertificates } from "../../../tests/support/certs.mjs";
 
-let certificates: Promise<TestCertificates> | undefined;
-
-/** Test certificates, generated once per test file. */
-export function testCertificates(): Promise<TestCertificates> {
-  certificates ??= generateTestCertificates();
-  return certificates;
-}
+export { testCertificates } from "../../../tests/support/certs.mjs";
 
 /** The TCP port of a listener. */
 export function portOf(listener: Listener): number {

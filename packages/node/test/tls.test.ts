@@ -1,10 +1,10 @@
 import * as net from "node:net";
 import { join } from "node:path";
 import { ConnectionLostError } from "@sansio/runtime-api";
-import { EchoConnection, SendAndCollect } from "@sansio/runtime-api/conformance";
+import { EchoConnection, Exchange, SendAndCollect } from "@sansio/runtime-api/conformance";
 import { afterEach, describe, expect, it } from "vitest";
 import { runtime } from "../src/index.js";
-import { bytes, GreetThenListen, ReplyAfterEof, text } from "./protocols.js";
+import { bytes, GreetThenListen, received, text } from "./protocols.js";
 import { portOf, tempDir, testCertificates, until, within } from "./support.js";
 
 const cleanups: (() => unknown)[] = [];
@@ -92,13 +92,13 @@ describe("TLS", () => {
 
   it("half-closes over TLS: the server replies after the client's close_notify/FIN", async () => {
     const { ca, cert, key } = await testCertificates();
-    const server = new ReplyAfterEof(bytes("reply after your FIN"));
+    const server = new Exchange({ send: [[bytes("reply after your FIN")]], sendAfterEof: true });
     const listener = await runtime.listen({ tls: { cert, key } }, () => server);
     cleanups.push(() => listener.close());
     const client = new SendAndCollect(bytes("request"));
     await runtime.connect({ port: portOf(listener), tls: { ca } }, client);
     expect(text(await within(client.done, 5_000, "reply"))).toBe("reply after your FIN");
-    expect(text(await server.received)).toBe("request");
+    expect(text(await received(server))).toBe("request");
   });
 
   it("half-closes over TLS the other way: the client replies after the server's FIN", async () => {
@@ -106,10 +106,10 @@ describe("TLS", () => {
     const server = new GreetThenListen(bytes("hello, then FIN"));
     const listener = await runtime.listen({ tls: { cert, key } }, () => server);
     cleanups.push(() => listener.close());
-    const client = new ReplyAfterEof(bytes("answer after FIN"));
+    const client = new Exchange({ send: [[bytes("answer after FIN")]], sendAfterEof: true });
     const session = await runtime.connect({ port: portOf(listener), tls: { ca } }, client);
-    expect(text(await within(client.received, 5_000, "greeting"))).toBe("hello, then FIN");
-    expect(text(await within(server.received, 5_000, "answer"))).toBe("answer after FIN");
+    expect(text(await within(received(client), 5_000, "greeting"))).toBe("hello, then FIN");
+    expect(text(await within(received(server), 5_000, "answer"))).toBe("answer after FIN");
     await within(session.closed, 5_000, "closed");
     expect(server.errors).toEqual([]);
     expect(client.errors).toEqual([]);

@@ -1,8 +1,14 @@
 import { connect } from "cloudflare:sockets";
 import type { ClientTlsOptions, ConnectOptions, Runtime, Session } from "@sansio/runtime-api";
-import { Exchange, patternBytes, StartTlsClient } from "@sansio/runtime-api/conformance";
+import {
+  concatBytes,
+  Exchange,
+  PrefixedConnection,
+  patternBytes,
+  StartTlsClient,
+} from "@sansio/runtime-api/conformance";
 import { drive } from "@sansio/workers";
-import { Chat } from "./chat.js";
+import { HeldWrites } from "./held-writes.js";
 import {
   check,
   checkBytes,
@@ -12,6 +18,7 @@ import {
   rejection,
   sha256,
   sleep,
+  text,
   type WorkerCase,
   within,
   writesOf,
@@ -38,15 +45,21 @@ export interface CaseEnvironment {
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
+/** `count` write operations of the same 256 KiB block. */
+function blocks(count: number): Uint8Array[][] {
+  const block = patternBytes(0, 256 * KiB);
+  return Array.from({ length: count }, () => [block]);
+}
+
 let tokens = 0;
 const token = (): string => `w${Date.now().toString(36)}${++tokens}`;
 
 /** Waits until the writer has stopped making progress (the peer is not reading), bounded by `limit`. */
-async function stalled(chat: Chat, limit: number): Promise<number> {
+async function stalled(client: Exchange, limit: number): Promise<number> {
   const deadline = Date.now() + limit;
   let last = -1;
   for (;;) {
-    const now = chat.bytesWritten;
+    const now = client.bytesWritten;
     if (now > 0 && now === last) return now;
     if (Date.now() > deadline) throw new Error(`the writer never stalled (${now} bytes written)`);
     last = now;
@@ -56,12 +69,11 @@ async function stalled(chat: Chat, limit: number): Promise<number> {
 
 /** Asks the fixture peer for `<bytes> <sha256>` of what a FINFIRST/HOLD connection received. */
 async function stats(env: CaseEnvironment, command: string, limit: number): Promise<string> {
-  const chat = new Chat(line(command));
-  chat.finish();
-  const session = await env.runtime.connect({ port: env.ports.plain }, chat);
+  const client = new Exchange({ send: [[line(command)]] });
+  const session = await env.runtime.connect({ port: env.ports.plain }, client);
   await within(session.closed, limit, `${command} answer`);
-  check(chat.errors.length === 0, `${command}: ${chat.errors.map(String).join(", ")}`);
-  return chat.text().trim();
+  check(client.errors.length === 0, `${command}: ${client.errors.map(String).join(", ")}`);
+  return text(client.bytes()).trim();
 }
 
 async function echoOver(
@@ -137,17 +149,18 @@ export function workerCases(env: CaseEnvironment): WorkerCase[] {
       name: "half-close: server FIN first, the client keeps sending and every byte arrives",
       async run(limit) {
         const id = token();
-        const command = line(`FINFIRST ${256 * KiB} ${id}`);
-        const chat = new Chat(command);
-        const session = await env.runtime.connect({ port: ports.plain }, chat);
-        await eventually(() => chat.sawEof, limit, "the server's FIN");
-        checkBytes(chat.bytes(), patternBytes(0, 256 * KiB), "before the server's FIN");
         const payload = patternBytes(3, 2 * MiB);
-        chat.send(payload);
-        chat.finish();
+        // The command goes out first; the payload only once the server's FIN arrived.
+        const client = new Exchange({ send: writesOf(payload, 256 * KiB), sendAfterEof: true });
+        const session = await env.runtime.connect(
+          { port: ports.plain },
+          new PrefixedConnection(line(`FINFIRST ${256 * KiB} ${id}`), client),
+        );
+        await eventually(() => client.sawEof, limit, "the server's FIN");
+        checkBytes(client.bytes(), patternBytes(0, 256 * KiB), "before the server's FIN");
         await within(session.closed, limit, "session.closed");
-        check(chat.errors.length === 0, `errors: ${chat.errors.map(String).join(", ")}`);
-        check(chat.bytesWritten === command.length + payload.length, `wrote ${chat.bytesWritten}`);
+        check(client.errors.length === 0, `errors: ${client.errors.map(String).join(", ")}`);
+        check(client.bytesWritten === payload.length, `wrote ${client.bytesWritten}`);
         const answer = await stats(env, `STATS ${id}`, limit);
         check(answer === `${payload.length} ${await sha256(payload)}`, `the peer received: ${answer}`);
       },
@@ -157,53 +170,48 @@ export function workerCases(env: CaseEnvironment): WorkerCase[] {
       async run(limit) {
         const id = token();
         const payload = patternBytes(7, 48 * MiB);
-        const chat = new Chat(line(`HOLD ${id}`), ...writesOf(payload, 1 * MiB).map((w) => w[0] as Uint8Array));
-        chat.maxIovecs = 1;
-        chat.finish();
-        const session = await env.runtime.connect({ port: ports.plain }, chat);
-        const written = await stalled(chat, limit);
+        const client = new Exchange({ send: [[line(`HOLD ${id}`)], ...writesOf(payload, 1 * MiB)] });
+        const session = await env.runtime.connect({ port: ports.plain }, client);
+        const written = await stalled(client, limit);
         check(
           written < payload.length,
           `all ${payload.length} bytes were reported written while the peer read nothing`,
         );
         check((await stats(env, `RELEASE ${id}`, limit)) === "OK", "RELEASE");
         await within(session.closed, limit, "session.closed after the release");
-        check(chat.errors.length === 0, `errors: ${chat.errors.map(String).join(", ")}`);
-        check(chat.bytesWritten === payload.length + line(`HOLD ${id}`).length, `wrote ${chat.bytesWritten}`);
-        check(chat.text().trim() === `${payload.length} ${await sha256(payload)}`, `the peer received: ${chat.text()}`);
+        check(client.errors.length === 0, `errors: ${client.errors.map(String).join(", ")}`);
+        check(client.bytesWritten === payload.length + line(`HOLD ${id}`).length, `wrote ${client.bytesWritten}`);
+        const answer = text(client.bytes()).trim();
+        check(answer === `${payload.length} ${await sha256(payload)}`, `the peer received: ${answer}`);
       },
     },
     {
       name: "abort: session.close() mid-stream reports ConnectionClosedError once, closed settles",
       async run(limit) {
-        const chat = new Chat(line("ECHO"));
-        const session = await env.runtime.connect({ port: ports.plain }, chat);
-        const block = patternBytes(0, 256 * KiB);
-        for (let i = 0; i < 64; i++) chat.send(block);
-        await eventually(() => chat.receivedBytes >= 1 * MiB, limit, "1 MiB echoed");
+        const client = new Exchange({ send: [[line("ECHO")], ...blocks(64)], halfClose: false });
+        const session = await env.runtime.connect({ port: ports.plain }, client);
+        await eventually(() => client.receivedBytes >= 1 * MiB, limit, "1 MiB echoed");
         session.close();
         await within(session.closed, limit, "session.closed");
-        check(chat.errors.length === 1, `${chat.errors.length} errors reported`);
-        check(nameOf(chat.errors[0]) === "ConnectionClosedError", `reported ${nameOf(chat.errors[0])}`);
-        const seen = chat.writeResults.length;
+        check(client.errors.length === 1, `${client.errors.length} errors reported`);
+        check(nameOf(client.errors[0]) === "ConnectionClosedError", `reported ${nameOf(client.errors[0])}`);
+        const seen = client.writeResults.length;
         await sleep(20);
-        check(chat.writeResults.length === seen, "writes went on after the close");
+        check(client.writeResults.length === seen, "writes went on after the close");
       },
     },
     {
       name: "abort: the connect signal aborting mid-stream closes the session",
       async run(limit) {
         const controller = new AbortController();
-        const chat = new Chat(line("ECHO"));
-        const session = await env.runtime.connect({ port: ports.plain, signal: controller.signal }, chat);
-        const block = patternBytes(0, 256 * KiB);
-        for (let i = 0; i < 64; i++) chat.send(block);
-        await eventually(() => chat.receivedBytes >= 512 * KiB, limit, "512 KiB echoed");
+        const client = new Exchange({ send: [[line("ECHO")], ...blocks(64)], halfClose: false });
+        const session = await env.runtime.connect({ port: ports.plain, signal: controller.signal }, client);
+        await eventually(() => client.receivedBytes >= 512 * KiB, limit, "512 KiB echoed");
         controller.abort(new Error("test abort"));
         await within(session.closed, limit, "session.closed");
         check(
-          chat.errors.length === 1 && nameOf(chat.errors[0]) === "ConnectionClosedError",
-          `errors: ${chat.errors.map(nameOf)}`,
+          client.errors.length === 1 && nameOf(client.errors[0]) === "ConnectionClosedError",
+          `errors: ${client.errors.map(nameOf)}`,
         );
       },
     },
@@ -211,31 +219,28 @@ export function workerCases(env: CaseEnvironment): WorkerCase[] {
       name: "abort: close() while a write is stuck on a peer that reads nothing still releases the socket",
       async run(limit) {
         const id = token();
-        const chat = new Chat(
-          line(`HOLD ${id}`),
-          ...writesOf(patternBytes(0, 32 * MiB), 1 * MiB).map((w) => w[0] as Uint8Array),
-        );
-        chat.maxIovecs = 1;
-        const session = await env.runtime.connect({ port: ports.plain }, chat);
-        await stalled(chat, limit);
+        const client = new Exchange({
+          send: [[line(`HOLD ${id}`)], ...writesOf(patternBytes(0, 32 * MiB), 1 * MiB)],
+          halfClose: false,
+        });
+        const session = await env.runtime.connect({ port: ports.plain }, client);
+        await stalled(client, limit);
         session.close();
         await within(session.closed, limit, "session.closed with a write pending");
-        check(nameOf(chat.errors[0]) === "ConnectionClosedError", `errors: ${chat.errors.map(nameOf)}`);
+        check(nameOf(client.errors[0]) === "ConnectionClosedError", `errors: ${client.errors.map(nameOf)}`);
         await stats(env, `RELEASE ${id}`, limit);
       },
     },
     {
       name: "reset: the peer resets mid-stream: ConnectionLostError, closed settles, writes stop",
       async run(limit) {
-        const chat = new Chat(line(`RESET ${64 * KiB}`));
-        const session = await env.runtime.connect({ port: ports.plain }, chat);
-        const block = patternBytes(0, 256 * KiB);
-        for (let i = 0; i < 64; i++) chat.send(block);
+        const client = new Exchange({ send: [[line(`RESET ${64 * KiB}`)], ...blocks(64)], halfClose: false });
+        const session = await env.runtime.connect({ port: ports.plain }, client);
         await within(session.closed, limit, "session.closed after the reset");
-        const lost = chat.errors.some((e) => nameOf(e) === "ConnectionLostError");
-        const closed = chat.writeResults.includes("closed");
-        check(lost || closed, `the reset was not reported (errors: ${chat.errors.map(nameOf)})`);
-        check(chat.writesAfterClosed === 0, `${chat.writesAfterClosed} writes asked for after "closed"`);
+        const lost = client.errors.some((e) => nameOf(e) === "ConnectionLostError");
+        const closed = client.writeResults.includes("closed");
+        check(lost || closed, `the reset was not reported (errors: ${client.errors.map(nameOf)})`);
+        check(client.writesAfterClosed === 0, `${client.writesAfterClosed} writes asked for after "closed"`);
       },
     },
     {
@@ -365,9 +370,12 @@ export function workerCases(env: CaseEnvironment): WorkerCase[] {
     {
       name: "starttls: refused while a read is in flight, after a half-close, or as a server; the session lives on",
       async run(limit) {
-        const chat = new Chat(line("ECHO"), line("hello"));
-        const session = await env.trusting.connect({ port: ports.plain }, chat);
-        await eventually(() => chat.receivedBytes === 6, limit, "hello echoed");
+        // "ECHO", "hello" go out at once; "still here" only once the refusals were checked.
+        const echo = new Exchange({ send: [[line("still here")]] });
+        const held = new HeldWrites(echo);
+        const client = new PrefixedConnection(concatBytes([line("ECHO"), line("hello")]), held);
+        const session = await env.trusting.connect({ port: ports.plain }, client);
+        await eventually(() => echo.receivedBytes === 6, limit, "hello echoed");
         await sleep(10); // the reader is waiting on the socket again: a BYOB read is in flight
         const inFlight = await rejection(session.startTls(env.clientTls), "startTls with a read in flight");
         check(nameOf(inFlight) === "SansioError", `read in flight: ${nameOf(inFlight)}`);
@@ -376,11 +384,11 @@ export function workerCases(env: CaseEnvironment): WorkerCase[] {
           "startTls as a server",
         );
         check(nameOf(server) === "UnsupportedError", `isServer: ${nameOf(server)}`);
-        chat.send(line("still here"));
-        chat.finish();
+        held.release();
         await within(session.closed, limit, "session.closed");
-        check(chat.errors.length === 0, `errors: ${chat.errors.map(String).join(", ")}`);
-        check(chat.text() === "hello\nstill here\n", `echo: ${JSON.stringify(chat.text())}`);
+        check(echo.errors.length === 0, `errors: ${echo.errors.map(String).join(", ")}`);
+        const echoed = text(echo.bytes());
+        check(echoed === "hello\nstill here\n", `echo: ${JSON.stringify(echoed)}`);
         const late = await rejection(session.startTls(env.clientTls), "startTls after close");
         check(nameOf(late) === "ConnectionClosedError", `after close: ${nameOf(late)}`);
       },

@@ -102,10 +102,16 @@ export function checkBytes(actual: Uint8Array, expected: Uint8Array, what: strin
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** A command line for the fixture peer. */
 export function line(text: string): Uint8Array {
   return encoder.encode(`${text}\n`);
+}
+
+/** Bytes received, as text. */
+export function text(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
 }
 
 /** Splits `bytes` into `size`-byte write operations of one iovec each. */
