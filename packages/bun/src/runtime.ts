@@ -134,12 +134,7 @@ export class BunRuntime implements Runtime {
     const session = tls
       ? new DriverSession(driver, info)
       : new ClientSession(driver, info, transport, options.path === undefined ? hostname : options.hostname);
-    try {
-      startClientConnection(driver, session, connection);
-    } catch (error) {
-      driver.abort(error);
-      throw error;
-    }
+    startClientConnection(driver, session, connection);
     return session;
   }
 }

@@ -1,3 +1,4 @@
+import { concatBytes } from "@sansio/runtime-api";
 import { EMPTY_HEADERS, type HeaderList } from "./headers.js";
 
 /**
@@ -168,21 +169,12 @@ export class BodyChannel implements Body {
 
   async bytes(): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
-    let total = 0;
     for (;;) {
       const chunk = await this.read();
       if (chunk === null) break;
       parts.push(chunk);
-      total += chunk.length;
     }
-    if (parts.length === 1) return parts[0] as Uint8Array;
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(parts);
   }
 
   async text(): Promise<string> {

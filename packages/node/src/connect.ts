@@ -104,11 +104,11 @@ export async function connect(
   try {
     // The signal may have fired between 'connect' and here: the attempt counts as aborted.
     throwIfAborted(options.signal, "connect");
-    startClientConnection(driver, session, connection);
   } catch (error) {
     driver.abort(error);
     throw error;
   }
+  startClientConnection(driver, session, connection);
   closeOnAbort(session, options.signal);
   return session;
 }

@@ -17,7 +17,7 @@ export {
   toConnectionLost,
   UnsupportedError,
 } from "./errors.js";
-export { advanceIovecs, COALESCE_THRESHOLD, coalesceIovecs, iovecsLength } from "./iovec.js";
+export { advanceIovecs, COALESCE_THRESHOLD, coalesceIovecs, concatBytes, iovecsLength } from "./iovec.js";
 export { ListenerCore } from "./listener.js";
 export { ReadBuffer } from "./read-buffer.js";
 export type {

@@ -63,3 +63,14 @@ export function coalesceIovecs(iovecs: readonly Uint8Array[], threshold = COALES
   flush();
   return out;
 }
+
+/** Copies a list of byte arrays into one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(iovecsLength(parts));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

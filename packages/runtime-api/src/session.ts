@@ -70,13 +70,21 @@ export class DriverSession implements Session {
   }
 }
 
-/** Starts the driver of a client session with a connection or a factory of one. */
+/**
+ * Starts the driver of a client session with a connection or a factory of one. When the factory
+ * throws, the socket is released and the error rethrown (so `connect` rejects with it).
+ */
 export function startClientConnection(
   driver: Driver,
   session: Session,
   connection: Connection | ((session: Session) => Connection),
 ): void {
-  driver.start(typeof connection === "function" ? connection(session) : connection);
+  try {
+    driver.start(typeof connection === "function" ? connection(session) : connection);
+  } catch (error) {
+    driver.abort(error);
+    throw error;
+  }
 }
 
 /** Ties an established client session to `signal`: aborting it closes the session. */

@@ -73,12 +73,6 @@ export function startSession(
     upgradable ? startTls : undefined,
     upgradable ? () => current.checkStartTls() : undefined,
   );
-  try {
-    startClientConnection(driver, session, connection);
-  } catch (error) {
-    // The connection factory threw: release the socket, then let the caller see the error.
-    driver.abort(error);
-    throw error;
-  }
+  startClientConnection(driver, session, connection);
   return session;
 }

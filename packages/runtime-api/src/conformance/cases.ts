@@ -293,6 +293,28 @@ export const conformanceCases: readonly ConformanceCase[] = [
     },
   },
   {
+    name: "connect: a throwing connection factory rejects connect and releases the socket",
+    async run(t, limit) {
+      const target = await t.target();
+      const failure = new Error("factory failed");
+      const error = await within(
+        t.connect(target, "echo", {}, () => {
+          throw failure;
+        }).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+        limit,
+        "connect with a throwing factory",
+      );
+      check(error === failure, `connect rejected with ${nameOf(error)}, expected the factory's error`);
+      if (target.local) {
+        // The server accepted the socket; it must see it go away (the client released it).
+        await eventually(() => t.acceptedClosed(), limit, "the server to see the client's socket released");
+      }
+    },
+  },
+  {
     name: "closed: settles when the protocol throws from nextWriteOperation",
     async run(t, limit) {
       const client = new Exchange();

@@ -46,6 +46,8 @@ export class CaseContext {
   readonly #server: Runtime | undefined;
   readonly #remote: RemoteEndpoints | undefined;
   readonly #records = new Map<string, ServerRecord>();
+  readonly #accepted: Session[] = [];
+  readonly #released = new WeakSet<Session>();
   readonly sessions: Session[] = [];
   readonly listeners: Listener[] = [];
 
@@ -92,15 +94,22 @@ export class CaseContext {
       }
       return { address: remote.address, local: false };
     }
-    const listener = await this.serverRuntime.listen(
-      { hostname: "127.0.0.1", port: 0, ...listen },
-      conformanceAccept({
-        records: this.#records,
-        startTls: this.options.tls ? { isServer: true, ...this.options.tls.server } : undefined,
-      }),
-    );
+    const accept = conformanceAccept({
+      records: this.#records,
+      startTls: this.options.tls ? { isServer: true, ...this.options.tls.server } : undefined,
+    });
+    const listener = await this.serverRuntime.listen({ hostname: "127.0.0.1", port: 0, ...listen }, (session) => {
+      this.#accepted.push(session);
+      void session.closed.then(() => this.#released.add(session));
+      return accept(session);
+    });
     this.listeners.push(listener);
     return { address: listener.address, tls: kind === "tls" ? this.clientTls : undefined, local: true };
+  }
+
+  /** True once every session the in-process servers accepted so far was released. */
+  acceptedClosed(): boolean {
+    return this.#accepted.length > 0 && this.#accepted.every((session) => this.#released.has(session));
   }
 
   /** Connects the runtime under test to `target`, asking for the server protocol `server`. */

@@ -1,18 +1,7 @@
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
-import { advanceIovecs } from "../iovec.js";
+import { advanceIovecs, concatBytes } from "../iovec.js";
 
-/** Concatenates byte arrays. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
+export { concatBytes };
 
 /** Options of {@link EchoConnection}. */
 export interface EchoOptions {
