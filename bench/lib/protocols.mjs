@@ -7,7 +7,7 @@
 // one shared chunk again and again and only count what comes back.
 
 /** Capacity of the echo server's output buffer: reading pauses while it is full. */
-const ECHO_BUFFER_SIZE = 256 * 1024;
+const ECHO_BUFFER_SIZE = 1024 * 1024;
 
 /**
  * Echoes every byte back through one reused output buffer: `read` copies into its free tail, a write

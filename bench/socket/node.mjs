@@ -4,11 +4,11 @@
 import net from "node:net";
 import process from "node:process";
 import { runtime } from "@sansio/node";
-import { serveCommands, within } from "../lib/commands.mjs";
-import { BulkClient, EchoServer, PingPongClient, patternBytes } from "../lib/protocols.mjs";
+import { serveCommands } from "../lib/commands.mjs";
+import { EchoServer } from "../lib/protocols.mjs";
+import { socketTrial } from "../lib/trial.mjs";
 
 const HOST = "127.0.0.1";
-const TRIAL_LIMIT_MS = 60_000;
 
 /** A `net` echo server as one would write it: write back each chunk, pause while the socket is full. */
 function rawEchoServer() {
@@ -72,31 +72,7 @@ function rawPingPong(port, message, count) {
   });
 }
 
-async function adapterTrial(port, client) {
-  const session = await runtime.connect({ hostname: HOST, port }, client);
-  try {
-    return await client.done;
-  } finally {
-    session.close();
-  }
-}
-
-/** Runs one trial; returns its milliseconds. */
-function trial(command) {
-  const { test, impl, port } = command;
-  if (test === "bulk") {
-    const chunk = patternBytes(command.chunk);
-    const run = impl === "raw" ? rawBulk(port, chunk, command.total) : adapterTrial(port, new BulkClient(chunk, command.total));
-    return within(run, TRIAL_LIMIT_MS, "bulk echo");
-  }
-  if (test === "rtt") {
-    const message = patternBytes(command.size);
-    const run =
-      impl === "raw" ? rawPingPong(port, message, command.count) : adapterTrial(port, new PingPongClient(message, command.count));
-    return within(run, TRIAL_LIMIT_MS, "round trips");
-  }
-  throw new Error(`unknown test ${test}`);
-}
+const trial = socketTrial(runtime, { bulk: rawBulk, rtt: rawPingPong }, HOST);
 
 if (process.argv.includes("--serve")) {
   const raw = await rawEchoServer();

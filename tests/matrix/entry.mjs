@@ -16,7 +16,9 @@ import { runConformance, serveConformance } from "@sansio/runtime-api/conformanc
 async function certificates() {
   const dir = process.env.SANSIO_TLS_DIR;
   if (!dir) return undefined;
-  const [ca, cert, key] = await Promise.all(["ca.pem", "cert.pem", "key.pem"].map((f) => readFile(join(dir, f), "utf8")));
+  const [ca, cert, key] = await Promise.all(
+    ["ca.pem", "cert.pem", "key.pem"].map((f) => readFile(join(dir, f), "utf8")),
+  );
   return { server: { cert, key }, client: { ca } };
 }
 
@@ -43,7 +45,11 @@ async function serve(runtime, serverStartTls) {
   const startTls = serverStartTls && tls ? { startTls: { isServer: true, ...tls.server } } : {};
   const plain = await serveConformance(runtime, { hostname: "127.0.0.1", port: 0 }, startTls);
   const secure = tls
-    ? await serveConformance(runtime, { hostname: "127.0.0.1", port: 0, tls: { ...tls.server, alpnProtocols: ["sansio-test", "http/1.1"] } })
+    ? await serveConformance(runtime, {
+        hostname: "127.0.0.1",
+        port: 0,
+        tls: { ...tls.server, alpnProtocols: ["sansio-test", "http/1.1"] },
+      })
     : undefined;
   const ports = { port: plain.address.port, tlsPort: secure?.address.port, refusedPort: await closedPort(runtime) };
   console.log(`MATRIX-LISTENING ${JSON.stringify(ports)}`);
@@ -72,7 +78,11 @@ async function run(runtime, label, args) {
           ...(tlsPort !== undefined ? { tlsAddress: at(tlsPort), tls: tls?.client } : {}),
           ...(refusedPort !== undefined ? { refusedPort } : {}),
         };
-  const results = await runConformance(runtime, { ...(tls ? { tls } : {}), ...(unixDir ? { unixDir } : {}), ...(peer ? { peer } : {}) });
+  const results = await runConformance(runtime, {
+    ...(tls ? { tls } : {}),
+    ...(unixDir ? { unixDir } : {}),
+    ...(peer ? { peer } : {}),
+  });
   console.log(`MATRIX-RESULT ${JSON.stringify({ runtime: label, results })}`);
   process.exit(0);
 }

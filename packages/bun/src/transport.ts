@@ -11,14 +11,8 @@ import type { TLSOptions } from "bun";
 import { type BunSocket, SocketEvents, sansioHandlers } from "./socket-events.js";
 import { TlsUpgrade } from "./tls-upgrade.js";
 
-/** One write operation on its way out: the iovecs (small ones merged), where Bun stopped, and who to tell. */
-interface PendingWrite {
-  readonly parts: readonly Uint8Array[];
-  readonly total: number;
-  readonly done: WriteCallback;
-  index: number;
-  offset: number;
-}
+const NO_PARTS: readonly Uint8Array[] = [];
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * One Bun socket as the driver's {@link Transport}. Bun pushes chunks to the `data` handler, writes
@@ -34,7 +28,17 @@ export class BunTransport extends SocketEvents implements Transport {
   #socket: BunSocket;
   /** We paused the socket (`readStop`). */
   #paused = false;
-  #write: PendingWrite | undefined;
+  /**
+   * The write on its way out (fields, not an object per write): its parts (small iovecs merged), the
+   * part and offset where Bun stopped, the total, and whom to tell; `#writeDone` is unset when none.
+   */
+  #parts: readonly Uint8Array[] = NO_PARTS;
+  #partIndex = 0;
+  #partOffset = 0;
+  #writeTotal = 0;
+  #writeDone: WriteCallback | undefined;
+  /** Holds the single part of a one-iovec write (reused: no array per write). */
+  readonly #onePart: Uint8Array[] = [NO_BYTES];
   /** The peer's FIN was delivered to the sink. */
   #eof = false;
   /** Bun closed the socket (its `close` handler ran). */
@@ -76,9 +80,19 @@ export class BunTransport extends SocketEvents implements Transport {
       done(new ConnectionLostError("write: the socket is closed"), 0);
       return;
     }
-    // Bun has no writev: merge small iovecs into one copy, write large ones as they are.
-    const parts = coalesceIovecs(iovecs);
-    this.#write = { parts, total: iovecsLength(parts), done, index: 0, offset: 0 };
+    if (iovecs.length === 1) {
+      const only = iovecs[0] as Uint8Array;
+      this.#onePart[0] = only;
+      this.#parts = this.#onePart;
+      this.#writeTotal = only.length;
+    } else {
+      // Bun has no writev: merge small iovecs into one copy, write large ones as they are.
+      this.#parts = coalesceIovecs(iovecs);
+      this.#writeTotal = iovecsLength(this.#parts);
+    }
+    this.#partIndex = 0;
+    this.#partOffset = 0;
+    this.#writeDone = done;
     this.#flush();
   }
 
@@ -166,28 +180,36 @@ export class BunTransport extends SocketEvents implements Transport {
 
   /** Writes what Bun takes now; keeps the rest for the next `drain`. */
   #flush(): void {
-    const pending = this.#write;
-    if (!pending) return;
+    const done = this.#writeDone;
+    if (!done) return;
     const socket = this.#socket;
-    while (pending.index < pending.parts.length) {
-      const part = pending.parts[pending.index] as Uint8Array;
-      const length = part.length - pending.offset;
-      const written = socket.write(part, pending.offset, length);
+    const parts = this.#parts;
+    while (this.#partIndex < parts.length) {
+      const part = parts[this.#partIndex] as Uint8Array;
+      const length = part.length - this.#partOffset;
+      const written = socket.write(part, this.#partOffset, length);
       if (written < 0) {
-        this.#write = undefined;
-        pending.done(new ConnectionLostError("write: the socket is closed"), 0);
+        this.#endWrite();
+        done(new ConnectionLostError("write: the socket is closed"), 0);
         return;
       }
       if (written < length) {
         // Bun sent (or, over TLS, encrypted) `written` bytes and kept no reference to the rest.
-        pending.offset += written;
+        this.#partOffset += written;
         return;
       }
-      pending.index++;
-      pending.offset = 0;
+      this.#partIndex++;
+      this.#partOffset = 0;
     }
-    this.#write = undefined;
-    pending.done(null, pending.total);
+    this.#endWrite();
+    done(null, this.#writeTotal);
+  }
+
+  /** Forgets the write that just finished (or failed), so its memory is not kept. */
+  #endWrite(): void {
+    this.#writeDone = undefined;
+    this.#parts = NO_PARTS;
+    this.#onePart[0] = NO_BYTES;
   }
 
   #release(abortive: boolean): void {
@@ -206,8 +228,8 @@ export class BunTransport extends SocketEvents implements Transport {
   #socketGone(error: Error | undefined, duringUpgrade: boolean): void {
     if (this.#gone) return;
     this.#gone = true;
-    const pending = this.#write;
-    this.#write = undefined;
+    const pending = this.#writeDone;
+    this.#endWrite();
     if (!this.#releaseAsked && !duringUpgrade) {
       if (error) this.#sink.error(error);
       else if (!this.#eof) {
@@ -216,7 +238,7 @@ export class BunTransport extends SocketEvents implements Transport {
         this.#sink.eof();
       }
     }
-    pending?.done(error ?? new ConnectionLostError("the socket closed before the write completed"), 0);
+    pending?.(error ?? new ConnectionLostError("the socket closed before the write completed"), 0);
     if (duringUpgrade && !this.#releaseAsked) {
       // The driver learns why from the rejected startTls and then aborts: report the close after that.
       this.#holdClose = true;

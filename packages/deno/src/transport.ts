@@ -28,6 +28,10 @@ export class DenoTransport implements Transport {
   #successor: Deno.Conn | undefined;
   /** Where small iovecs are gathered into one write; made on the first write of several iovecs. */
   #scratch: Uint8Array | undefined;
+  /** The buffer of the write in flight (fast path), how much of it is written, and whom to tell. */
+  #out: Uint8Array | undefined;
+  #outAt = 0;
+  #outDone: WriteCallback | undefined;
 
   constructor(conn: Deno.Conn, sink: TransportSink) {
     this.#conn = conn;
@@ -61,6 +65,15 @@ export class DenoTransport implements Transport {
       return;
     }
     this.#ops++;
+    const bytes = this.#oneWrite(iovecs);
+    if (bytes !== undefined) {
+      // One buffer (the usual case): conn.write() again on partial writes, no closure or async frame per write.
+      this.#out = bytes;
+      this.#outAt = 0;
+      this.#outDone = done;
+      this.#conn.write(bytes).then(this.#onWritten, this.#onWriteFailed);
+      return;
+    }
     this.#writeAll(iovecs).then(
       (written) => {
         this.#opSettled();
@@ -72,6 +85,47 @@ export class DenoTransport implements Transport {
       },
     );
   }
+
+  /**
+   * The iovecs as one buffer when that needs no allocation: a single iovec, or small ones gathered in
+   * the scratch buffer. Undefined when they need several writes (see {@link #writeAll}).
+   */
+  #oneWrite(iovecs: readonly Uint8Array[]): Uint8Array | undefined {
+    if (iovecs.length === 1) return iovecs[0] as Uint8Array;
+    let total = 0;
+    for (const iovec of iovecs) total += iovec.length;
+    if (total > SCRATCH_SIZE) return undefined;
+    this.#scratch ??= new Uint8Array(SCRATCH_SIZE);
+    const scratch = this.#scratch;
+    let at = 0;
+    for (const iovec of iovecs) {
+      scratch.set(iovec, at);
+      at += iovec.length;
+    }
+    return scratch.subarray(0, total);
+  }
+
+  #onWritten = (n: number): void => {
+    const bytes = this.#out as Uint8Array;
+    this.#outAt += n;
+    if (this.#outAt < bytes.length) {
+      this.#conn.write(bytes.subarray(this.#outAt)).then(this.#onWritten, this.#onWriteFailed);
+      return;
+    }
+    const done = this.#outDone as WriteCallback;
+    this.#out = undefined;
+    this.#outDone = undefined;
+    this.#opSettled();
+    done(null, bytes.length);
+  };
+
+  #onWriteFailed = (error: unknown): void => {
+    const done = this.#outDone as WriteCallback;
+    this.#out = undefined;
+    this.#outDone = undefined;
+    this.#opSettled();
+    done(error, 0);
+  };
 
   shutdownWrite(): void {
     if (this.#stopped) return;

@@ -90,4 +90,30 @@ describe("ReadBuffer", () => {
     expect(() => buffer.consume(1)).toThrow(RangeError);
     expect(() => buffer.commit(5)).toThrow(RangeError);
   });
+
+  it("allocates nothing until first used (idle connections cost no buffer)", () => {
+    const buffer = new ReadBuffer(16 * 1024, 1 << 20);
+    expect(buffer.capacity).toBe(0);
+    expect(buffer.space().length).toBe(16 * 1024);
+    expect(buffer.capacity).toBe(16 * 1024);
+  });
+
+  it("reads ahead: while pull reads fill all the room and the protocol takes everything, it doubles up to 64 KiB", () => {
+    const buffer = new ReadBuffer(16 * 1024, 1 << 20);
+    const sizes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const space = buffer.space();
+      sizes.push(space.length);
+      buffer.commit(space.length);
+      buffer.consume(buffer.length);
+    }
+    expect(sizes).toEqual([16384, 32768, 65536, 65536, 65536]);
+  });
+
+  it("does not read ahead after a short read", () => {
+    const buffer = new ReadBuffer(16 * 1024, 1 << 20);
+    buffer.commit(buffer.space().length - 1);
+    buffer.consume(buffer.length);
+    expect(buffer.space().length).toBe(16 * 1024);
+  });
 });

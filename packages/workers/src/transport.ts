@@ -1,6 +1,7 @@
 import {
   ConnectionClosedError,
   coalesceIovecs,
+  iovecsLength,
   SansioError,
   type Transport,
   type TransportSink,
@@ -30,8 +31,15 @@ export class WorkersTransport implements Transport {
   readonly #reader: ReadableStreamBYOBReader;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   #scratch: ArrayBuffer | undefined;
+  /** The driver's read space the read in flight is copied into. */
+  #readSpace: Uint8Array | undefined;
   #reading = false;
   #writing = false;
+  /** The write in flight: one chunk, or several (coalesced), its size, and whom to tell. */
+  #chunk: Uint8Array | undefined;
+  #chunks: Uint8Array[] | undefined;
+  #writeTotal = 0;
+  #writeDone: WriteCallback | undefined;
   #fin: Promise<void> | undefined;
   #state: State = "open";
   /** Replaced by a TLS transport (STARTTLS): its streams are released and its events ignored. */
@@ -56,11 +64,9 @@ export class WorkersTransport implements Transport {
     let scratch = this.#scratch;
     if (scratch === undefined || scratch.byteLength < space.length) scratch = new ArrayBuffer(space.length);
     this.#scratch = undefined;
+    this.#readSpace = space;
     this.#reading = true;
-    this.#reader.read(new Uint8Array(scratch, 0, space.length)).then(
-      (result) => this.#onRead(result, space),
-      (error: unknown) => this.#onReadError(error),
-    );
+    this.#reader.read(new Uint8Array(scratch, 0, space.length)).then(this.#onRead, this.#onReadError);
   }
 
   readStop(): void {
@@ -72,27 +78,50 @@ export class WorkersTransport implements Transport {
       queueMicrotask(() => done(new ConnectionClosedError("write after the socket's write side was closed"), 0));
       return;
     }
-    const chunks = coalesceIovecs(iovecs);
-    let total = 0;
-    for (const chunk of chunks) total += chunk.length;
-    const writer = this.#writer;
-    const send = (): Promise<unknown> =>
-      chunks.length === 1
-        ? writer.write(chunks[0] as Uint8Array)
-        : Promise.all(chunks.map((chunk) => writer.write(chunk)));
-    const desired = writer.desiredSize;
-    const sent = desired !== null && desired <= 0 ? writer.ready.then(send) : send();
+    // One chunk (the usual case) goes out as it is: no array, closure or extra promise per write.
+    const chunks = iovecs.length === 1 ? undefined : coalesceIovecs(iovecs);
+    if (chunks === undefined || chunks.length === 1) {
+      const chunk = (chunks === undefined ? iovecs[0] : chunks[0]) as Uint8Array;
+      this.#chunk = chunk;
+      this.#writeTotal = chunk.length;
+    } else {
+      this.#chunks = chunks;
+      this.#writeTotal = iovecsLength(chunks);
+    }
+    this.#writeDone = done;
     this.#writing = true;
-    sent.then(
-      () => {
-        this.#writing = false;
-        done(null, total);
-      },
-      (error: unknown) => {
-        this.#writing = false;
-        done(error, 0);
-      },
-    );
+    const desired = this.#writer.desiredSize;
+    if (desired !== null && desired <= 0) this.#writer.ready.then(this.#send, this.#onWriteFailed);
+    else this.#send();
+  }
+
+  #send = (): void => {
+    const writer = this.#writer;
+    const chunks = this.#chunks;
+    const sent = chunks
+      ? Promise.all(chunks.map((chunk) => writer.write(chunk)))
+      : writer.write(this.#chunk as Uint8Array);
+    sent.then(this.#onWritten, this.#onWriteFailed);
+  };
+
+  #onWritten = (): void => {
+    const done = this.#endWrite();
+    done?.(null, this.#writeTotal);
+  };
+
+  #onWriteFailed = (error: unknown): void => {
+    const done = this.#endWrite();
+    done?.(error, 0);
+  };
+
+  /** Forgets the write in flight (its memory goes back to the connection); returns whom to tell. */
+  #endWrite(): WriteCallback | undefined {
+    const done = this.#writeDone;
+    this.#writeDone = undefined;
+    this.#chunk = undefined;
+    this.#chunks = undefined;
+    this.#writing = false;
+    return done;
   }
 
   shutdownWrite(): void {
@@ -139,7 +168,9 @@ export class WorkersTransport implements Transport {
     return new WorkersTransport(tls, this.#sink, this.#scratch);
   }
 
-  #onRead(result: ReadableStreamReadResult<Uint8Array>, space: Uint8Array): void {
+  #onRead = (result: ReadableStreamReadResult<Uint8Array>): void => {
+    const space = this.#readSpace as Uint8Array;
+    this.#readSpace = undefined;
     this.#reading = false;
     const value = result.value;
     if (value !== undefined) this.#scratch = value.buffer as ArrayBuffer;
@@ -154,13 +185,14 @@ export class WorkersTransport implements Transport {
     }
     space.set(value);
     this.#sink.filled(value.length);
-  }
+  };
 
-  #onReadError(error: unknown): void {
+  #onReadError = (error: unknown): void => {
+    this.#readSpace = undefined;
     this.#reading = false;
     if (this.#state !== "open" || this.#retired) return;
     this.#sink.error(error);
-  }
+  };
 
   #release(abortive: boolean): void {
     if (this.#state === "closed") return;

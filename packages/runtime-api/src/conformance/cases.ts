@@ -298,12 +298,14 @@ export const conformanceCases: readonly ConformanceCase[] = [
       const target = await t.target();
       const failure = new Error("factory failed");
       const error = await within(
-        t.connect(target, "echo", {}, () => {
-          throw failure;
-        }).then(
-          () => undefined,
-          (e: unknown) => e,
-        ),
+        t
+          .connect(target, "echo", {}, () => {
+            throw failure;
+          })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          ),
         limit,
         "connect with a throwing factory",
       );

@@ -1,0 +1,41 @@
+// HTTP hello world on Bun: `bun run bench/http/bun.mjs sansio|native`.
+// sansio: @sansio/http1 over @sansio/bun. native: Bun.serve. Prints its port.
+import process from "node:process";
+import { runtime } from "@sansio/bun";
+import { http1Server } from "@sansio/http1";
+import { serveCommands } from "../lib/commands.mjs";
+import { CONTENT_TYPE, HELLO_BYTES, HELLO_TEXT, KEEP_ALIVE_MS } from "../lib/hello.mjs";
+import { memorySnapshot } from "../lib/memory.mjs";
+
+const HOST = "127.0.0.1";
+const impl = process.argv[2];
+
+async function sansio() {
+  const headers = ["Content-Type", CONTENT_TYPE];
+  const listener = await runtime.listen(
+    { hostname: HOST, port: 0, idleTimeout: KEEP_ALIVE_MS },
+    http1Server((_request, response) => response.respond(200, headers, HELLO_BYTES)),
+  );
+  return { port: listener.address.port, close: () => listener.close({ timeout: 500 }) };
+}
+
+function native() {
+  const server = Bun.serve({
+    hostname: HOST,
+    port: 0,
+    idleTimeout: Math.min(255, KEEP_ALIVE_MS / 1000),
+    fetch: () => new Response(HELLO_TEXT, { headers: { "Content-Type": CONTENT_TYPE } }),
+  });
+  return { port: server.port, close: () => server.stop(true) };
+}
+
+const server = impl === "sansio" ? await sansio() : impl === "native" ? native() : undefined;
+if (!server) throw new Error(`usage: bun run bench/http/bun.mjs sansio|native (got ${impl})`);
+serveCommands(
+  { port: server.port },
+  async (command) => {
+    if (command.cmd === "memory") return memorySnapshot();
+    throw new Error(`unknown command ${command.cmd}`);
+  },
+  server.close,
+);

@@ -1,0 +1,108 @@
+// The orchestrator side of the bench's line protocol: starts a child on some runtime binary, waits for
+// its `BENCH-READY` line and sends it commands (see commands.mjs). Every wait is bounded.
+import { spawn } from "node:child_process";
+import { root } from "../../tests/matrix/runtimes.mjs";
+
+const READY_LIMIT_MS = 60_000;
+const STOP_LIMIT_MS = 5_000;
+
+/**
+ * A running bench child.
+ * @typedef {{
+ *   ready: unknown,
+ *   pid: number | undefined,
+ *   send: (command: Record<string, unknown>, ms?: number) => Promise<any>,
+ *   stop: () => Promise<void>,
+ *   log: () => string,
+ * }} BenchChild
+ */
+
+/**
+ * Starts `command args` in the repository root and resolves once it printed `BENCH-READY`.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ env?: Record<string, string> }} [options]
+ * @returns {Promise<BenchChild>}
+ */
+export async function startChild(command, args, options = {}) {
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...options.env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stderr = "";
+  let buffered = "";
+  let nextId = 1;
+  /** @type {Map<number, { resolve: (v: any) => void, reject: (e: Error) => void, timer: NodeJS.Timeout }>} */
+  const waiting = new Map();
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
+  child.stderr.on("data", (chunk) => {
+    stderr = (stderr + chunk).slice(-8000);
+  });
+  child.stdin.on("error", () => {});
+  const name = `${args.find((a) => a.includes("bench/")) ?? command}`;
+
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${name}: not ready within ${READY_LIMIT_MS} ms\n${stderr}`));
+    }, READY_LIMIT_MS);
+    child.stdout.on("data", (chunk) => {
+      buffered += chunk;
+      let newline = buffered.indexOf("\n");
+      while (newline >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        newline = buffered.indexOf("\n");
+        if (line.startsWith("BENCH-READY ")) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line.slice("BENCH-READY ".length)));
+        } else if (line.startsWith("BENCH-REPLY ")) {
+          const reply = JSON.parse(line.slice("BENCH-REPLY ".length));
+          const pending = waiting.get(reply.id);
+          if (!pending) continue;
+          waiting.delete(reply.id);
+          clearTimeout(pending.timer);
+          if (reply.error) pending.reject(new Error(`${name}: ${reply.error}`));
+          else pending.resolve(reply.result);
+        }
+      }
+    });
+    void exited.then((how) => {
+      clearTimeout(timer);
+      const error = new Error(`${name}: exited (${how})\n${stderr}`);
+      reject(error);
+      for (const pending of waiting.values()) {
+        clearTimeout(pending.timer);
+        pending.reject(error);
+      }
+      waiting.clear();
+    });
+  });
+
+  return {
+    ready: await ready,
+    pid: child.pid,
+    log: () => stderr,
+    send(command, ms = 120_000) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting.delete(id);
+          reject(new Error(`${name}: no reply to ${JSON.stringify(command)} within ${ms} ms\n${stderr}`));
+        }, ms);
+        waiting.set(id, { resolve, reject, timer });
+        child.stdin.write(`${JSON.stringify({ ...command, id })}\n`);
+      });
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.stdin.end();
+      const term = setTimeout(() => child.kill("SIGTERM"), STOP_LIMIT_MS / 2);
+      const kill = setTimeout(() => child.kill("SIGKILL"), STOP_LIMIT_MS);
+      await exited;
+      clearTimeout(term);
+      clearTimeout(kill);
+    },
+  };
+}

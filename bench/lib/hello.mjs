@@ -1,0 +1,10 @@
+// The HTTP "hello world" every server of the bench answers: the same body and content type everywhere.
+
+/** The response body. */
+export const HELLO_TEXT = "Hello, World!";
+/** The response body as bytes (for @sansio/http1, which writes bytes as they are). */
+export const HELLO_BYTES = new TextEncoder().encode(HELLO_TEXT);
+/** The content type of every answer. */
+export const CONTENT_TYPE = "text/plain";
+/** How long an idle keep-alive connection stays open, on every server (the memory row keeps them idle). */
+export const KEEP_ALIVE_MS = 120_000;

@@ -1,0 +1,199 @@
+// `npm run bench [-- --quick] [-- --only sockets,http,memory] [-- --write]`
+//
+// Side-by-side benchmarks of the sansio adapters against each runtime's own sockets and servers. A and
+// B run interleaved in the same run (rotating which goes first), each row reports the median over
+// rounds of the per-round ratio, and a control row (raw against raw) shows the noise. Prints markdown
+// tables; a full run (no --quick, no --only) also writes bench/RESULTS.md. See bench/README.md.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createLoadGenerator } from "./lib/load.mjs";
+import { renderResults } from "./lib/report.mjs";
+import { benchRuntimes } from "./lib/runtimes.mjs";
+import { runHttpRows } from "./sections/http.mjs";
+import { runMemoryRows } from "./sections/memory.mjs";
+import { runSocketRows } from "./sections/sockets.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const MiB = 1024 * 1024;
+const SECTIONS = ["sockets", "http", "memory"];
+
+const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(",")}] [--write]
+  --quick   small sizes and few rounds (under a minute)
+  --only    run only these sections (comma separated)
+  --write   write bench/RESULTS.md even for a quick or partial run
+Set SANSIO_BENCH_LOAD=autocannon to use autocannon even when wrk is installed.`;
+
+const FULL = {
+  rounds: 5,
+  bulkBytes: 256 * MiB,
+  chunk: 64 * 1024,
+  rttCount: 20_000,
+  rttSize: 64,
+  httpRounds: 5,
+  seconds: 3,
+  warmSeconds: 1,
+  memoryConnections: 10_000,
+  memoryRounds: 3,
+  limitMs: 15 * 60_000,
+};
+const QUICK = {
+  rounds: 3,
+  bulkBytes: 32 * MiB,
+  chunk: 64 * 1024,
+  rttCount: 2_000,
+  rttSize: 64,
+  httpRounds: 2,
+  seconds: 1,
+  warmSeconds: 1,
+  memoryConnections: 2_000,
+  memoryRounds: 1,
+  limitMs: 3 * 60_000,
+};
+
+function parseArgs(argv) {
+  const options = { quick: false, only: SECTIONS, write: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--help" || arg === "-h") {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (arg === "--quick") options.quick = true;
+    else if (arg === "--write") options.write = true;
+    else if (arg === "--only" || arg.startsWith("--only=")) {
+      const list = arg === "--only" ? argv[++i] : arg.slice("--only=".length);
+      options.only = (list ?? "").split(",").filter(Boolean);
+      const unknown = options.only.filter((name) => !SECTIONS.includes(name));
+      if (unknown.length > 0 || options.only.length === 0) {
+        console.error(`unknown section(s) ${unknown.join(",")}\n${USAGE}`);
+        process.exit(2);
+      }
+    } else {
+      console.error(`unknown argument ${arg}\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  return options;
+}
+
+function gitDescription() {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+      cwd: root,
+      encoding: "utf8",
+    }).trim();
+    return dirty ? `${commit} + uncommitted changes` : commit;
+  } catch {
+    return "unknown";
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: `${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} logical cores`,
+    memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    load: os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(" "),
+  };
+}
+
+const options = parseArgs(process.argv.slice(2));
+const config = options.quick ? QUICK : FULL;
+for (const name of ["runtime-api", "node", "deno", "bun", "workers", "http1"]) {
+  if (!existsSync(join(root, "packages", name, "dist", "index.js"))) {
+    console.error(`packages/${name}/dist is missing: run \`npm run build\` first`);
+    process.exit(1);
+  }
+}
+
+const started = Date.now();
+const watchdog = setTimeout(() => {
+  console.error(`bench: still running after ${config.limitMs / 60_000} minutes; giving up`);
+  process.exit(1);
+}, config.limitMs);
+watchdog.unref();
+const log = (line) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+
+const runtimes = benchRuntimes();
+const host = machine();
+log(
+  `${options.quick ? "quick" : "full"} run: ${Object.values(runtimes)
+    .map((r) => r.label)
+    .join(", ")}`,
+);
+log(`machine: ${host.cpu}; load average ${host.load}`);
+
+/** @type {Record<string, any>} */
+const results = {};
+if (options.only.includes("sockets")) {
+  log("sockets: bulk echo and round trips, adapter vs raw");
+  results.sockets = await runSocketRows(runtimes, config, log);
+}
+if (options.only.includes("http")) {
+  const load = await createLoadGenerator();
+  log(`http: load generator ${load.name}`);
+  try {
+    results.http = {
+      generator: load.name,
+      ...(await runHttpRows(
+        runtimes,
+        { rounds: config.httpRounds, seconds: config.seconds, warmSeconds: config.warmSeconds },
+        load,
+        log,
+      )),
+    };
+  } finally {
+    await load.close();
+  }
+}
+if (options.only.includes("memory")) {
+  log("memory: idle keep-alive connections");
+  try {
+    results.memory = await runMemoryRows(
+      runtimes,
+      { rounds: config.memoryRounds, connections: config.memoryConnections },
+      log,
+    );
+  } catch (error) {
+    log(`  memory: FAILED ${error instanceof Error ? error.message : error}`);
+    results.memory = { error: String(error) };
+  }
+}
+
+const seconds = (Date.now() - started) / 1000;
+const tables = renderResults(results, config);
+console.log(`\n${tables}`);
+log(`done in ${seconds.toFixed(0)} s`);
+
+const complete = !options.quick && options.only.length === SECTIONS.length;
+if (complete || options.write) {
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+  const text = `# Benchmark results
+
+Written by \`${command}\` (bench/run.mjs); how to read them: bench/README.md.
+Ratios are medians over rounds of A/B measured in the same round; the control rows measure one side
+against itself and show how much this machine's noise alone moves a ratio. The absolute numbers are
+this machine's, on this day: compare ratios, not them.
+
+- Date: ${new Date().toISOString()}
+- Commit: ${gitDescription()}
+- Machine: ${host.cpu}, ${host.memory} RAM, ${host.os}; load average at start ${host.load} (the cores are shared)
+- Runtimes: ${Object.values(runtimes)
+    .map((r) => r.label)
+    .join(", ")}
+- Rounds: ${config.rounds} (sockets), ${config.httpRounds} × ${config.seconds} s (HTTP), ${config.memoryRounds} (memory); total time ${seconds.toFixed(0)} s
+
+${tables}`;
+  await writeFile(join(here, "RESULTS.md"), text);
+  log("wrote bench/RESULTS.md");
+}
+clearTimeout(watchdog);
