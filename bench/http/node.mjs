@@ -6,20 +6,13 @@ import process from "node:process";
 import { http1Server } from "@sansio/http1";
 import { runtime } from "@sansio/node";
 import { serveCommands } from "../lib/commands.mjs";
-import { CONTENT_TYPE, HELLO_BYTES, HELLO_TEXT, KEEP_ALIVE_MS } from "../lib/hello.mjs";
+import { CONTENT_TYPE, HELLO_BYTES, HELLO_TEXT, KEEP_ALIVE_MS, serveHelloWithHttp1 } from "../lib/hello.mjs";
 import { memorySnapshot } from "../lib/memory.mjs";
 
 const HOST = "127.0.0.1";
 const impl = process.argv[2];
 
-async function sansio() {
-  const headers = ["Content-Type", CONTENT_TYPE];
-  const listener = await runtime.listen(
-    { hostname: HOST, port: 0, idleTimeout: KEEP_ALIVE_MS },
-    http1Server((_request, response) => response.respond(200, headers, HELLO_BYTES)),
-  );
-  return { port: listener.address.port, close: () => listener.close({ timeout: 500 }) };
-}
+const sansio = () => serveHelloWithHttp1(runtime, http1Server, HOST);
 
 async function native() {
   const server = http.createServer({ keepAliveTimeout: KEEP_ALIVE_MS, noDelay: true }, (_request, response) => {

@@ -8,3 +8,13 @@ export const HELLO_BYTES = new TextEncoder().encode(HELLO_TEXT);
 export const CONTENT_TYPE = "text/plain";
 /** How long an idle keep-alive connection stays open, on every server (the memory row keeps them idle). */
 export const KEEP_ALIVE_MS = 120_000;
+
+/** Serves the hello world with @sansio/http1 over `runtime` (any adapter); returns its port and a closer. */
+export async function serveHelloWithHttp1(runtime, http1Server, host = "127.0.0.1") {
+  const headers = ["Content-Type", CONTENT_TYPE];
+  const listener = await runtime.listen(
+    { hostname: host, port: 0, idleTimeout: KEEP_ALIVE_MS },
+    http1Server((_request, response) => response.respond(200, headers, HELLO_BYTES)),
+  );
+  return { port: listener.address.port, close: () => listener.close({ timeout: 500 }) };
+}

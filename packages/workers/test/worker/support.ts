@@ -1,4 +1,6 @@
-import type { CaseResult } from "@sansio/runtime-api/conformance";
+import { type CaseResult, check, within } from "@sansio/runtime-api/conformance";
+
+export { check, eventually, sleep, within } from "@sansio/runtime-api/conformance";
 
 /** One of the Worker's own cases. Throw to fail; throw {@link NotApplicableHere} when it cannot run. */
 export interface WorkerCase {
@@ -33,36 +35,6 @@ export async function runCases(
     results.push(error === undefined ? result : { ...result, error });
   }
   return results;
-}
-
-/** Rejects when `promise` does not settle within `ms`. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: did not happen within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => {
-    if (timer !== undefined) clearTimeout(timer);
-  });
-}
-
-/** Throws unless `condition` holds. */
-export function check(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-/** Waits `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `condition` every 5 ms until it holds; fails after `ms`. */
-export async function eventually(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: did not happen within ${ms} ms`);
-    await sleep(5);
-  }
 }
 
 /** The error's name, or its type. */
