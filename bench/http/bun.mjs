@@ -3,9 +3,7 @@
 import process from "node:process";
 import { runtime } from "@sansio/bun";
 import { http1Server } from "@sansio/http1";
-import { serveCommands } from "../lib/commands.mjs";
-import { CONTENT_TYPE, HELLO_TEXT, KEEP_ALIVE_MS, serveHelloWithHttp1 } from "../lib/hello.mjs";
-import { memorySnapshot } from "../lib/memory.mjs";
+import { CONTENT_TYPE, HELLO_TEXT, KEEP_ALIVE_MS, serveHelloCommands, serveHelloWithHttp1 } from "../lib/hello.mjs";
 
 const HOST = "127.0.0.1";
 const impl = process.argv[2];
@@ -24,11 +22,4 @@ function native() {
 
 const server = impl === "sansio" ? await sansio() : impl === "native" ? native() : undefined;
 if (!server) throw new Error(`usage: bun run bench/http/bun.mjs sansio|native (got ${impl})`);
-serveCommands(
-  { port: server.port },
-  async (command) => {
-    if (command.cmd === "memory") return memorySnapshot();
-    throw new Error(`unknown command ${command.cmd}`);
-  },
-  server.close,
-);
+serveHelloCommands(server);

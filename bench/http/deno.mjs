@@ -3,9 +3,7 @@
 import process from "node:process";
 import { runtime } from "@sansio/deno";
 import { http1Server } from "@sansio/http1";
-import { serveCommands } from "../lib/commands.mjs";
-import { CONTENT_TYPE, HELLO_TEXT, serveHelloWithHttp1 } from "../lib/hello.mjs";
-import { memorySnapshot } from "../lib/memory.mjs";
+import { CONTENT_TYPE, HELLO_TEXT, serveHelloCommands, serveHelloWithHttp1 } from "../lib/hello.mjs";
 
 const HOST = "127.0.0.1";
 const impl = process.argv[2];
@@ -23,11 +21,4 @@ async function native() {
 
 const server = impl === "sansio" ? await sansio() : impl === "native" ? await native() : undefined;
 if (!server) throw new Error(`usage: deno run -A bench/http/deno.mjs sansio|native (got ${impl})`);
-serveCommands(
-  { port: server.port },
-  async (command) => {
-    if (command.cmd === "memory") return memorySnapshot();
-    throw new Error(`unknown command ${command.cmd}`);
-  },
-  server.close,
-);
+serveHelloCommands(server);

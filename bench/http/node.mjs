@@ -5,9 +5,14 @@ import http from "node:http";
 import process from "node:process";
 import { http1Server } from "@sansio/http1";
 import { runtime } from "@sansio/node";
-import { serveCommands } from "../lib/commands.mjs";
-import { CONTENT_TYPE, HELLO_BYTES, HELLO_TEXT, KEEP_ALIVE_MS, serveHelloWithHttp1 } from "../lib/hello.mjs";
-import { memorySnapshot } from "../lib/memory.mjs";
+import {
+  CONTENT_TYPE,
+  HELLO_BYTES,
+  HELLO_TEXT,
+  KEEP_ALIVE_MS,
+  serveHelloCommands,
+  serveHelloWithHttp1,
+} from "../lib/hello.mjs";
 
 const HOST = "127.0.0.1";
 const impl = process.argv[2];
@@ -31,11 +36,4 @@ async function native() {
 
 const server = impl === "sansio" ? await sansio() : impl === "native" ? await native() : undefined;
 if (!server) throw new Error(`usage: node bench/http/node.mjs sansio|native (got ${impl})`);
-serveCommands(
-  { port: server.port },
-  async (command) => {
-    if (command.cmd === "memory") return memorySnapshot();
-    throw new Error(`unknown command ${command.cmd}`);
-  },
-  server.close,
-);
+serveHelloCommands(server);

@@ -2,6 +2,7 @@
 // its `BENCH-READY` line and sends it commands (see commands.mjs). Every wait is bounded.
 import { spawn } from "node:child_process";
 import { root } from "../../tests/matrix/runtimes.mjs";
+import { onLines } from "../../tests/support/lines.mjs";
 
 const READY_LIMIT_MS = 60_000;
 const STOP_LIMIT_MS = 5_000;
@@ -31,7 +32,6 @@ export async function startChild(command, args, options = {}) {
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stderr = "";
-  let buffered = "";
   let nextId = 1;
   /** @type {Map<number, { resolve: (v: any) => void, reject: (e: Error) => void, timer: NodeJS.Timeout }>} */
   const waiting = new Map();
@@ -47,25 +47,18 @@ export async function startChild(command, args, options = {}) {
       child.kill("SIGKILL");
       reject(new Error(`${name}: not ready within ${READY_LIMIT_MS} ms\n${stderr}`));
     }, READY_LIMIT_MS);
-    child.stdout.on("data", (chunk) => {
-      buffered += chunk;
-      let newline = buffered.indexOf("\n");
-      while (newline >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        newline = buffered.indexOf("\n");
-        if (line.startsWith("BENCH-READY ")) {
-          clearTimeout(timer);
-          resolve(JSON.parse(line.slice("BENCH-READY ".length)));
-        } else if (line.startsWith("BENCH-REPLY ")) {
-          const reply = JSON.parse(line.slice("BENCH-REPLY ".length));
-          const pending = waiting.get(reply.id);
-          if (!pending) continue;
-          waiting.delete(reply.id);
-          clearTimeout(pending.timer);
-          if (reply.error) pending.reject(new Error(`${name}: ${reply.error}`));
-          else pending.resolve(reply.result);
-        }
+    onLines(child.stdout, (line) => {
+      if (line.startsWith("BENCH-READY ")) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line.slice("BENCH-READY ".length)));
+      } else if (line.startsWith("BENCH-REPLY ")) {
+        const reply = JSON.parse(line.slice("BENCH-REPLY ".length));
+        const pending = waiting.get(reply.id);
+        if (!pending) return;
+        waiting.delete(reply.id);
+        clearTimeout(pending.timer);
+        if (reply.error) pending.reject(new Error(`${name}: ${reply.error}`));
+        else pending.resolve(reply.result);
       }
     });
     void exited.then((how) => {

@@ -1,4 +1,6 @@
 // The HTTP "hello world" every server of the bench answers: the same body and content type everywhere.
+import { serveCommands } from "./commands.mjs";
+import { memorySnapshot } from "./memory.mjs";
 
 /** The response body. */
 export const HELLO_TEXT = "Hello, World!";
@@ -17,4 +19,16 @@ export async function serveHelloWithHttp1(runtime, http1Server, host = "127.0.0.
     http1Server((_request, response) => response.respond(200, headers, HELLO_BYTES)),
   );
   return { port: listener.address.port, close: () => listener.close({ timeout: 500 }) };
+}
+
+/** Answers the orchestrator's commands for a running hello server (`memory` snapshots; then close). */
+export function serveHelloCommands(server) {
+  serveCommands(
+    { port: server.port },
+    async (command) => {
+      if (command.cmd === "memory") return memorySnapshot();
+      throw new Error(`unknown command ${command.cmd}`);
+    },
+    server.close,
+  );
 }

@@ -1,5 +1,6 @@
 // Runs one matrix entry as a child process, bounded in time, and reads its protocol lines.
 import { spawn } from "node:child_process";
+import { onLines } from "../support/lines.mjs";
 
 /**
  * Starts `runtime` with extra args; resolves with the first stdout line starting with `marker` (parsed
@@ -11,7 +12,6 @@ export function startEntry(runtime, extraArgs, env, marker, ms) {
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stderr = "";
-  let buffered = "";
   child.stderr.on("data", (chunk) => {
     stderr = (stderr + chunk).slice(-4000);
   });
@@ -20,17 +20,10 @@ export function startEntry(runtime, extraArgs, env, marker, ms) {
       child.kill("SIGKILL");
       reject(new Error(`${runtime.id}: no ${marker} line within ${ms} ms\n${stderr}`));
     }, ms);
-    child.stdout.on("data", (chunk) => {
-      buffered += chunk;
-      let newline = buffered.indexOf("\n");
-      while (newline >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (line.startsWith(`${marker} `)) {
-          clearTimeout(timer);
-          resolve(JSON.parse(line.slice(marker.length + 1)));
-        }
-        newline = buffered.indexOf("\n");
+    onLines(child.stdout, (line) => {
+      if (line.startsWith(`${marker} `)) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line.slice(marker.length + 1)));
       }
     });
     child.once("exit", (code, signal) => {
