@@ -18,6 +18,16 @@ export type WriteOperation =
   | { readonly kind: "yield" }
   | { readonly kind: "close" };
 
+/**
+ * The driver's monotonic clock, in milliseconds from an arbitrary origin. The only "now" a sans-IO
+ * protocol may use: never `Date.now()`, `performance.now()` or `setTimeout`. The in-memory runtime's
+ * clock is virtual and moves only when a test advances it.
+ */
+export interface Clock {
+  /** Milliseconds on this clock; never decreases. */
+  now(): number;
+}
+
 /** Bytes of the last `write` operation the runtime no longer needs, or `"closed"` when the peer is gone. */
 export type WriteResult = number | "closed";
 
@@ -58,4 +68,26 @@ export interface Connection {
   isClosed(): boolean;
   /** Asks the protocol to finish gracefully: take no new work, complete what is under way, then close. */
   shutdown(): void;
+
+  // ---- time (optional: a connection without these methods never hears of time) ----
+
+  /**
+   * Optional. Called once, before any other method, with the driver's clock. Read "now" from it
+   * whenever the protocol needs the time (e.g. to start a deadline when a request begins).
+   */
+  setClock?(clock: Clock): void;
+  /**
+   * Optional. When the protocol next needs {@link handleTimeout}: a time on the driver's clock (ms),
+   * or `undefined` for no deadline. The driver asks after every call it makes into the connection
+   * (and after each `resume` it runs), keeps one timer per connection, re-arms it only when the
+   * answer changes, and calls `handleTimeout` once the clock has reached it (never before). A deadline
+   * at or before now fires promptly, on a macrotask, never on the stack that set it.
+   */
+  nextDeadline?(): number | undefined;
+  /**
+   * Optional. The deadline given by {@link nextDeadline} has come; `now` is the driver's clock. The
+   * protocol updates its state (e.g. queues a 408, or decides to close). Afterwards the driver asks
+   * both sides again where nothing is pending, as after {@link shutdown}, and asks `nextDeadline` again.
+   */
+  handleTimeout?(now: number): void;
 }

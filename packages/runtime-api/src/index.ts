@@ -1,4 +1,4 @@
-export type { Connection, ReadOperation, WriteOperation, WriteResult } from "./connection.js";
+export type { Clock, Connection, ReadOperation, WriteOperation, WriteResult } from "./connection.js";
 export {
   DEFAULT_CLOSE_TIMEOUT,
   DEFAULT_HOSTNAME,

@@ -1,0 +1,2 @@
+/** @sansio/http2: a sans-IO HTTP/2 client and server. */
+export {};

@@ -1,0 +1,2 @@
+/** @sansio/websocket: a sans-IO WebSocket client and server. */
+export {};
