@@ -1,2 +1,2 @@
 /** @sansio/http2: a sans-IO HTTP/2 client and server. */
-export {};
+export * from "./hpack/index.js";
