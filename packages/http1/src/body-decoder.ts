@@ -1,15 +1,14 @@
 import { CR, FIELD_VALUE, HEX_VALUE, HTAB, LF, SEMICOLON, SP } from "./chars.js";
 import { HttpParseError } from "./errors.js";
+import type { BodyFraming } from "./framing.js";
 import { type HeadLimits, HeadParser } from "./head-parser.js";
+import { EMPTY_HEADERS, type HeaderList } from "./headers.js";
 
 /** Where decoded body bytes go. The bytes are only valid during the call: copy what must be kept. */
 export interface BodySink {
   /** Body bytes at `bytes[start..end)`. */
   bodyData(bytes: Uint8Array, start: number, end: number): void;
 }
-
-/** How a message body is delimited (RFC 9112 §6.3). */
-export type BodyFraming = "none" | "length" | "chunked" | "close";
 
 const SIZE = 0;
 const SIZE_WS = 1;
@@ -33,7 +32,7 @@ const MAX_CHUNK_DIGITS = 13;
  * is left unconsumed (the driver offers it again).
  */
 export class BodyDecoder {
-  readonly #trailerParser: HeadParser;
+  readonly #trailerParser: HeadParser<"trailers">;
   #framing: BodyFraming = "none";
   #remaining = 0;
   #state = SIZE;
@@ -45,7 +44,7 @@ export class BodyDecoder {
   /** Set when the body is malformed; nothing more is consumed. */
   error: HttpParseError | null = null;
   /** Trailer fields of a chunked body, once complete. */
-  trailers: string[] = [];
+  trailers: HeaderList = EMPTY_HEADERS;
 
   constructor(limits: HeadLimits) {
     this.#trailerParser = new HeadParser("trailers", limits);
@@ -60,7 +59,7 @@ export class BodyDecoder {
   start(framing: BodyFraming, length = 0): void {
     this.#framing = framing;
     this.error = null;
-    this.trailers = [];
+    this.trailers = EMPTY_HEADERS;
     this.#state = SIZE;
     this.#lineBytes = 0;
     this.#digits = 0;
@@ -124,7 +123,7 @@ export class BodyDecoder {
           return i - start;
         }
         if (!parser.done) return i - start;
-        this.trailers = parser.headers;
+        this.trailers = parser.take();
         this.#state = FINISHED;
         this.done = true;
         return i - start;
@@ -164,7 +163,7 @@ export class BodyDecoder {
           this.#digits = 0;
           if (this.#remaining === 0) {
             this.#state = TRAILERS;
-            this.#trailerParser.reset();
+            this.#trailerParser.begin();
           } else this.#state = DATA;
           break;
         case DATA_CR:

@@ -1,5 +1,5 @@
-import type { BodyFraming } from "./body-decoder.js";
 import type { ByteSink } from "./connection-output.js";
+import type { BodyFraming } from "./framing.js";
 import { CRLF_BYTES, chunkSizeLine, LAST_CHUNK } from "./head-encoder.js";
 
 /**

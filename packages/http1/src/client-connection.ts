@@ -6,36 +6,40 @@ import {
   type WriteResult,
 } from "@sansio/runtime-api";
 import { type Body, BodyChannel, type BodyOwner, EMPTY_BODY } from "./body.js";
-import { BodyDecoder, type BodyFraming, type BodySink } from "./body-decoder.js";
+import { BodyDecoder, type BodySink } from "./body-decoder.js";
 import { BodyEncoder } from "./body-encoder.js";
 import { ReceivedResponse } from "./client-response.js";
 import type { ClientOptions, ClientRequestInit, ClientResponse } from "./client-types.js";
 import { ConnectionOutput } from "./connection-output.js";
 import { HttpParseError } from "./errors.js";
+import { keepAliveAfter, responseBodyFraming } from "./framing.js";
+import type { ResponseHead } from "./head.js";
 import { utf8 } from "./head-encoder.js";
 import { HeadParser } from "./head-parser.js";
 import { toHeaderList } from "./headers.js";
 import { positiveOption } from "./options.js";
 import { PendingResume } from "./pending-resume.js";
-import { encodeRequestHead } from "./request-head.js";
+import { encodeRequestHead, type RequestBodyFraming, type RequestBodySize } from "./request-head.js";
 import { isStreamBody } from "./write-helpers.js";
 
-/** Reading the next response head. */
-const HEAD = 0;
-/** Decoding a response body. */
-const BODY = 1;
-/** After a 101 response: input is left for the protocol the connection is upgraded to. */
-const UPGRADED = 2;
-/** The read side is finished. */
-const CLOSED = 3;
+/**
+ * What the client's read side is doing: reading the next response `head`; decoding a response `body`
+ * (into the first in-flight exchange's channel); `upgraded` after a 101 (input is left for the
+ * protocol the connection switches to); `closed`.
+ */
+type Input = "head" | "body" | "upgraded" | "closed";
+
+/** How the connection ended: `graceful` (shutdown, or the server closed as announced) or `failed` (an error). */
+type Ending = "graceful" | "failed";
 
 /** One request and its response. */
 interface Exchange {
   readonly method: string;
   readonly head: Uint8Array;
   readonly body: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | null;
-  /** Content-Length of a streamed body, -2 when chunked. */
-  readonly length: number;
+  /** How the body is framed on the wire. */
+  readonly framing: RequestBodyFraming;
+  /** The request says `Connection: close`: no request may follow it. */
   readonly closeAfter: boolean;
   readonly onInformational: ClientRequestInit["onInformational"];
   readonly resolve: (response: ClientResponse) => void;
@@ -53,7 +57,7 @@ export class ClientConnection implements Connection {
   readonly #host: string | undefined;
   readonly #persistent: boolean | undefined;
   readonly #bodyHighWaterMark: number;
-  readonly #parser: HeadParser;
+  readonly #parser: HeadParser<"response">;
   readonly #decoder: BodyDecoder;
   readonly #out: ConnectionOutput;
   readonly #reader = new PendingResume();
@@ -65,7 +69,7 @@ export class ClientConnection implements Connection {
   #inflight: Exchange[] = [];
   /** The exchange whose streamed body is being written. */
   #writing: Exchange | null = null;
-  #readState = HEAD;
+  #input: Input = "head";
   #closing = false;
   #shuttingDown = false;
   #serverCloses = false;
@@ -116,23 +120,23 @@ export class ClientConnection implements Connection {
     }
     const method = init.method ?? "GET";
     let body = init.body ?? null;
-    let length: number;
-    if (isStreamBody(body)) length = -1;
+    let bodySize: RequestBodySize;
+    if (isStreamBody(body)) bodySize = "streamed";
     else if (typeof body === "string") {
       body = utf8(body);
-      length = body.length;
-    } else if (body instanceof Uint8Array) length = body.length;
-    else length = -2;
+      bodySize = body.length;
+    } else if (body instanceof Uint8Array) bodySize = body.length;
+    else bodySize = "absent";
     let encoded: ReturnType<typeof encodeRequestHead>;
     try {
-      encoded = encodeRequestHead(
+      encoded = encodeRequestHead({
         method,
-        init.target ?? "/",
-        toHeaderList(init.headers),
-        this.#host,
-        length,
-        this.#persistent === false,
-      );
+        target: init.target ?? "/",
+        headers: toHeaderList(init.headers),
+        defaultHost: this.#host,
+        bodySize,
+        lastRequest: this.#persistent === false,
+      });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -142,8 +146,8 @@ export class ClientConnection implements Connection {
         method,
         head: encoded.head,
         body: body as Exchange["body"],
-        length: encoded.framing.length,
-        closeAfter: encoded.framing.close,
+        framing: encoded.framing,
+        closeAfter: encoded.close,
         onInformational: init.onInformational,
         resolve,
         reject,
@@ -163,22 +167,22 @@ export class ClientConnection implements Connection {
 
   /** Closes now: outstanding requests fail with `ConnectionClosedError`. */
   close(): void {
-    this.#fail(new ConnectionClosedError("the connection was closed"), true);
+    this.#end(new ConnectionClosedError("the connection was closed"), "graceful");
   }
 
   // ---- Connection: input ----------------------------------------------------------------------
 
   nextReadOperation(): ReadOperation {
-    switch (this.#readState) {
-      case HEAD:
+    switch (this.#input) {
+      case "head":
         return "read";
-      case BODY: {
+      case "body": {
         const channel = this.#inflight[0]?.channel;
         return channel && !channel.wantsMore() ? "yield" : "read";
       }
-      case UPGRADED:
+      case "upgraded":
         return "yield";
-      default:
+      case "closed":
         return "close";
     }
   }
@@ -187,20 +191,20 @@ export class ClientConnection implements Connection {
     const end = offset + length;
     let pos = offset;
     while (pos < end) {
-      if (this.#readState === HEAD) {
+      if (this.#input === "head") {
         if (this.#inflight.length === 0) {
-          this.#fail(new HttpParseError("unexpected-data", "the server sent bytes no request asked for"), false);
+          this.#end(new HttpParseError("unexpected-data", "the server sent bytes no request asked for"), "failed");
           return length;
         }
         const parser = this.#parser;
         pos += parser.parse(buffer, pos, end);
         if (parser.error) {
-          this.#fail(parser.error, false);
+          this.#end(parser.error, "failed");
           return length;
         }
         if (!parser.done) break;
-        this.#onHead();
-      } else if (this.#readState === BODY) {
+        this.#onHead(parser.take());
+      } else if (this.#input === "body") {
         const exchange = this.#inflight[0] as Exchange;
         const channel = exchange.channel;
         if (channel && !channel.wantsMore()) break;
@@ -208,7 +212,7 @@ export class ClientConnection implements Connection {
         const n = decoder.decode(buffer, pos, end, this.#sink);
         pos += n;
         if (decoder.error) {
-          this.#fail(decoder.error, false);
+          this.#end(decoder.error, "failed");
           return length;
         }
         if (decoder.done) this.#onBodyDone();
@@ -220,24 +224,24 @@ export class ClientConnection implements Connection {
 
   readEof(buffer: Uint8Array, offset: number, length: number): number {
     const consumed = this.read(buffer, offset, length);
-    if (this.#readState === UPGRADED) return consumed;
-    if (this.#readState === BODY) {
+    if (this.#input === "upgraded") return consumed;
+    if (this.#input === "body") {
       const channel = this.#inflight[0]?.channel;
       if (channel && !channel.wantsMore()) return consumed;
       this.#decoder.end();
       if (this.#decoder.done) {
         this.#onBodyDone();
       } else {
-        this.#fail(this.#decoder.error ?? new ConnectionClosedError("the connection closed mid-body"), false);
+        this.#end(this.#decoder.error ?? new ConnectionClosedError("the connection closed mid-body"), "failed");
         return consumed;
       }
     }
-    if (this.#readState !== CLOSED) {
+    if (this.#input !== "closed") {
       const error =
         this.#parser.started && this.#inflight.length > 0
           ? new HttpParseError("incomplete-message", "the connection closed in the middle of a response head")
           : new ConnectionClosedError("the server closed the connection before responding");
-      this.#fail(error, false);
+      this.#end(error, "failed");
     }
     return consumed;
   }
@@ -250,7 +254,7 @@ export class ClientConnection implements Connection {
   // ---- Connection: output ---------------------------------------------------------------------
 
   nextWriteOperation(): WriteOperation {
-    return this.#out.next(this.#finishing());
+    return this.#out.next();
   }
 
   reportWriteResult(result: WriteResult): void {
@@ -265,22 +269,17 @@ export class ClientConnection implements Connection {
   }
 
   yieldWriter(resume: () => void): void {
-    this.#out.yieldWriter(resume, this.#finishing());
-  }
-
-  /** Output closes once the queue is empty. */
-  #finishing(): boolean {
-    return this.#closing || this.#failure !== undefined;
+    this.#out.yieldWriter(resume);
   }
 
   // ---- Connection: lifecycle ------------------------------------------------------------------
 
   reportError(error: unknown): void {
-    this.#fail(error, false);
+    this.#end(error, "failed");
   }
 
   isClosed(): boolean {
-    return this.#readState === CLOSED && this.#out.closed;
+    return this.#input === "closed" && this.#out.closed;
   }
 
   // ---- writing requests -----------------------------------------------------------------------
@@ -318,8 +317,9 @@ export class ClientConnection implements Connection {
   async #pump(exchange: Exchange, body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
     const out = this.#out;
     const encoder = new BodyEncoder();
-    if (exchange.length === -2) encoder.start("chunked");
-    else encoder.start("length", exchange.length);
+    const framing = exchange.framing;
+    if (framing.kind === "length") encoder.start("length", framing.length);
+    else encoder.start(framing.kind);
     try {
       for await (const chunk of body) {
         if (this.#failure !== undefined || out.closed || this.#closing) return;
@@ -333,39 +333,26 @@ export class ClientConnection implements Connection {
       this.#startNext();
     } catch (error) {
       // The request cannot be completed on this connection.
-      if (this.#failure === undefined) this.#fail(error, false);
+      if (this.#failure === undefined) this.#end(error, "failed");
     }
   }
 
   // ---- reading responses ----------------------------------------------------------------------
 
-  #onHead(): void {
-    const parser = this.#parser;
+  #onHead(head: ResponseHead): void {
     const exchange = this.#inflight[0] as Exchange;
-    const status = parser.status;
-    const headers = parser.headers;
-    const version = parser.minor === 0 ? "HTTP/1.0" : "HTTP/1.1";
+    const status = head.status;
     if (status < 200 && status !== 101) {
-      parser.reset();
       try {
-        exchange.onInformational?.(status, headers);
+        exchange.onInformational?.(status, head.headers);
       } catch {
         // The caller's observer failed; the exchange goes on.
       }
       return;
     }
-    let framing: BodyFraming;
-    if (status === 101 || exchange.method === "HEAD" || status === 204 || status === 304) framing = "none";
-    else if (parser.hasTransferEncoding) framing = parser.chunked ? "chunked" : "close";
-    else if (parser.contentLength >= 0) framing = parser.contentLength === 0 ? "none" : "length";
-    else framing = "close";
-    const keepAlive =
-      framing !== "close" &&
-      status !== 101 &&
-      (parser.minor === 0 ? parser.connectionKeepAlive && !parser.connectionClose : !parser.connectionClose);
-    const length = framing === "length" ? parser.contentLength : null;
-    const reason = parser.reason;
-    parser.reset();
+    const framing = responseBodyFraming(exchange.method, status, head);
+    const keepAlive = status !== 101 && keepAliveAfter(head, framing);
+    const length = framing === "length" ? head.contentLength : null;
     const channel = framing === "none" ? null : new BodyChannel(this.#bodyOwner, length, this.#bodyHighWaterMark);
     exchange.channel = channel;
     exchange.responded = true;
@@ -376,11 +363,13 @@ export class ClientConnection implements Connection {
       this.#failPending(new ConnectionClosedError("the server is closing the connection; the request was not sent"));
     }
     this.#decoder.start(framing, length ?? 0);
-    this.#readState = BODY;
-    exchange.resolve(new ReceivedResponse(status, reason, version, headers, (channel ?? EMPTY_BODY) as Body));
+    this.#input = "body";
+    exchange.resolve(
+      new ReceivedResponse(status, head.reason, head.version, head.headers, (channel ?? EMPTY_BODY) as Body),
+    );
     if (status === 101) {
       this.#inflight.shift();
-      this.#readState = UPGRADED;
+      this.#input = "upgraded";
       return;
     }
     if (this.#decoder.done) this.#onBodyDone();
@@ -390,9 +379,12 @@ export class ClientConnection implements Connection {
     const exchange = this.#inflight.shift() as Exchange;
     exchange.channel?.end(this.#decoder.trailers);
     exchange.channel = null;
-    this.#readState = HEAD;
+    this.#input = "head";
     if (this.#serverCloses || exchange.closeAfter) {
-      this.#fail(new ConnectionClosedError("the server closed the connection; the request was not answered"), true);
+      this.#end(
+        new ConnectionClosedError("the server closed the connection; the request was not answered"),
+        "graceful",
+      );
       return;
     }
     this.#startNext();
@@ -405,9 +397,9 @@ export class ClientConnection implements Connection {
   #closeIfIdle(): void {
     if (this.#shuttingDown && this.outstanding === 0 && !this.#closing) {
       this.#closing = true;
-      this.#readState = CLOSED;
+      this.#input = "closed";
+      this.#out.finish();
       this.#reader.wake();
-      this.#out.wake();
     }
   }
 
@@ -419,15 +411,16 @@ export class ClientConnection implements Connection {
 
   /**
    * Ends the connection. `graceful`: a normal close (the remaining requests fail with `error`);
-   * otherwise `error` is a failure that every outstanding request and open body hears.
+   * `failed`: `error` is a failure that every outstanding request and open body hears.
    */
-  #fail(error: unknown, graceful: boolean): void {
-    if (this.#readState === CLOSED && (this.#closing || this.#failure !== undefined)) return;
-    if (graceful) this.#closing = true;
+  #end(error: unknown, ending: Ending): void {
+    if (this.#input === "closed" && (this.#closing || this.#failure !== undefined)) return;
+    if (ending === "graceful") this.#closing = true;
     else this.#failure = error;
-    this.#readState = CLOSED;
+    this.#input = "closed";
     this.#writing = null;
     this.#out.discard(error);
+    this.#out.finish();
     const inflight = this.#inflight;
     this.#inflight = [];
     // The exchange under way hears the error itself; the ones behind it were never answered, which

@@ -13,6 +13,13 @@ export interface ByteSink {
 }
 
 /**
+ * - `open`: bytes may be queued; the writer yields when the queue is empty.
+ * - `finishing`: the output closes ("close" operation) once the queue is empty.
+ * - `closed`: "close" was handed to the driver, or the peer stopped reading: nothing more is written.
+ */
+type OutputState = "open" | "finishing" | "closed";
+
+/**
  * The write side of an HTTP connection (server or client): the queued iovecs, the high-water mark that
  * body writers wait on, the driver's pending writer resume, and whether the output is closed.
  */
@@ -22,7 +29,7 @@ export class ConnectionOutput implements ByteSink {
   readonly #queue = new OutputQueue();
   readonly #drain = new DrainSignal();
   readonly #writer = new PendingResume();
-  #closed = false;
+  #state: OutputState = "open";
 
   constructor(highWaterMark: number) {
     this.highWaterMark = highWaterMark;
@@ -45,7 +52,13 @@ export class ConnectionOutput implements ByteSink {
 
   /** True once the output is closed: "close" was handed to the driver, or {@link close} was called. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#state === "closed";
+  }
+
+  /** Closes the output once what is queued has been written (and wakes the writer to do it). */
+  finish(): void {
+    if (this.#state === "open") this.#state = "finishing";
+    this.#writer.wake();
   }
 
   /** Queues `chunk` (by reference) and wakes the writer. */
@@ -59,12 +72,12 @@ export class ConnectionOutput implements ByteSink {
     return this.belowHighWaterMark ? READY : this.#drain.wait();
   }
 
-  /** The driver's next write operation. `finishing`: close the output once the queue is empty. */
-  next(finishing: boolean): WriteOperation {
-    if (this.#closed) return CLOSE;
+  /** The driver's next write operation. */
+  next(): WriteOperation {
+    if (this.#state === "closed") return CLOSE;
     if (!this.#queue.empty) return { kind: "write", iovecs: this.#queue.iovecs() };
-    if (finishing) {
-      this.#closed = true;
+    if (this.#state === "finishing") {
+      this.#state = "closed";
       this.#drain.reject();
       return CLOSE;
     }
@@ -79,10 +92,10 @@ export class ConnectionOutput implements ByteSink {
     return true;
   }
 
-  /** The driver yields the writer: `resume` runs on the next {@link send}, or now if there is work (`finishing`). */
-  yieldWriter(resume: () => void, finishing: boolean): void {
+  /** The driver yields the writer: `resume` runs on the next {@link send}, or now if there is work. */
+  yieldWriter(resume: () => void): void {
     this.#writer.set(resume);
-    if (!this.#queue.empty || finishing || this.#closed) this.#writer.wake();
+    if (!this.#queue.empty || this.#state !== "open") this.#writer.wake();
   }
 
   /** Wakes the writer (something changed: the connection is finishing, or failed). */
@@ -98,6 +111,6 @@ export class ConnectionOutput implements ByteSink {
 
   /** Closes the output without a "close" operation (the peer stopped reading): nothing more is written. */
   close(): void {
-    this.#closed = true;
+    this.#state = "closed";
   }
 }

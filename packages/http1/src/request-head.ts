@@ -20,26 +20,66 @@ import {
 const VERSION_LINE = ascii(" HTTP/1.1\r\n");
 const HOST_PREFIX = ascii("Host: ");
 
-/** How a request body is framed on the wire. */
-export interface RequestFraming {
-  /** -1: no body and no Content-Length; -2: chunked; otherwise the Content-Length to send. */
-  readonly length: number;
+/** The body a request will carry: its byte length when it is complete bytes, streamed chunks, or none at all. */
+export type RequestBodySize = number | "streamed" | "absent";
+
+/** How a request body goes on the wire: no body, exactly `length` bytes, or chunked. */
+export type RequestBodyFraming =
+  | { readonly kind: "none" }
+  | { readonly kind: "length"; readonly length: number }
+  | { readonly kind: "chunked" };
+
+/** What {@link encodeRequestHead} needs. */
+export interface RequestHeadInit {
+  readonly method: string;
+  readonly target: string;
+  readonly headers: HeaderList;
+  /** The `Host` to send when `headers` has none. */
+  readonly defaultHost: string | undefined;
+  readonly bodySize: RequestBodySize;
+  /** Send `Connection: close` (no more requests on this connection). */
+  readonly lastRequest: boolean;
+}
+
+/** An encoded request head and what it says about the exchange. */
+export interface EncodedRequestHead {
+  readonly head: Uint8Array;
+  readonly framing: RequestBodyFraming;
   /** The request says `Connection: close`. */
   readonly close: boolean;
 }
 
+const NO_BODY: RequestBodyFraming = Object.freeze({ kind: "none" });
+const CHUNKED: RequestBodyFraming = Object.freeze({ kind: "chunked" });
+
 /**
- * Encodes a request head. `length` is the body's byte length when known (-1 when streamed, -2 for no
- * body at all). Throws `TypeError` for an invalid method, target or header.
+ * How a request body is framed (a pure decision, RFC 9112 §6.3): the caller's Transfer-Encoding or
+ * Content-Length header wins (and must agree with a complete body), else a complete body gets its
+ * length, a streamed body is chunked, and no body gets `Content-Length: 0` for methods that expect one.
  */
-export function encodeRequestHead(
+export function requestBodyFramingFor(
   method: string,
-  target: string,
-  headers: HeaderList,
-  defaultHost: string | undefined,
-  length: number,
-  forceClose: boolean,
-): { head: Uint8Array; framing: RequestFraming } {
+  bodySize: RequestBodySize,
+  declared: { readonly flags: number; readonly contentLength: number },
+): RequestBodyFraming {
+  if (declared.flags & HAS_TRANSFER_ENCODING) {
+    if (typeof bodySize === "number") throw new TypeError("Transfer-Encoding cannot be sent with a complete body");
+    return CHUNKED;
+  }
+  if (declared.flags & HAS_CONTENT_LENGTH) {
+    if (typeof bodySize === "number" && declared.contentLength !== bodySize) {
+      throw new TypeError(`Content-Length ${declared.contentLength} does not match the body's ${bodySize} bytes`);
+    }
+    return { kind: "length", length: declared.contentLength };
+  }
+  if (typeof bodySize === "number") return { kind: "length", length: bodySize };
+  if (bodySize === "streamed") return CHUNKED;
+  return method === "POST" || method === "PUT" || method === "PATCH" ? { kind: "length", length: 0 } : NO_BODY;
+}
+
+/** Encodes a request head. Throws `TypeError` for an invalid method, target or header. */
+export function encodeRequestHead(init: RequestHeadInit): EncodedRequestHead {
+  const { method, target, headers } = init;
   for (let i = 0; i < method.length; i++) {
     const c = method.charCodeAt(i);
     if (c > 0xff || TCHAR[c] !== 1) throw new TypeError(`invalid method ${JSON.stringify(method)}`);
@@ -53,23 +93,12 @@ export function encodeRequestHead(
   }
   const scan = scanHeaders(headers);
   const flags = scan.flags;
-  const host = (flags & HAS_HOST) === 0 ? defaultHost : undefined;
+  const host = (flags & HAS_HOST) === 0 ? init.defaultHost : undefined;
   if ((flags & HAS_HOST) === 0 && host === undefined) {
     throw new TypeError("an HTTP/1.1 request needs a Host header: set one, or the connection's host option");
   }
-  let framing: number;
-  if (flags & HAS_TRANSFER_ENCODING) {
-    if (length >= 0) throw new TypeError("Transfer-Encoding cannot be sent with a complete body");
-    framing = -2;
-  } else if (flags & HAS_CONTENT_LENGTH) {
-    if (length >= 0 && scan.contentLength !== length) {
-      throw new TypeError(`Content-Length ${scan.contentLength} does not match the body's ${length} bytes`);
-    }
-    framing = scan.contentLength;
-  } else if (length >= 0) framing = length;
-  else if (length === -1) framing = -2;
-  else framing = method === "POST" || method === "PUT" || method === "PATCH" ? 0 : -1;
-  const close = forceClose || (flags & CONNECTION_CLOSE_FLAG) !== 0;
+  const framing = requestBodyFramingFor(method, init.bodySize, scan);
+  const close = init.lastRequest || (flags & CONNECTION_CLOSE_FLAG) !== 0;
   const size = method.length + target.length + VERSION_LINE.length + scan.size + (host ? host.length + 8 : 0) + 96;
   const out = new Uint8Array(size);
   let pos = 0;
@@ -84,10 +113,10 @@ export function encodeRequestHead(
   }
   pos = putFields(out, pos, headers);
   if ((flags & (HAS_CONTENT_LENGTH | HAS_TRANSFER_ENCODING)) === 0) {
-    if (framing >= 0) pos = putContentLength(out, pos, framing);
-    else if (framing === -2) pos = putBytes(out, pos, CHUNKED_HEADER);
+    if (framing.kind === "length") pos = putContentLength(out, pos, framing.length);
+    else if (framing.kind === "chunked") pos = putBytes(out, pos, CHUNKED_HEADER);
   }
-  if (forceClose && (flags & CONNECTION_CLOSE_FLAG) === 0) pos = putBytes(out, pos, CONNECTION_CLOSE);
+  if (init.lastRequest && (flags & CONNECTION_CLOSE_FLAG) === 0) pos = putBytes(out, pos, CONNECTION_CLOSE);
   pos = putBytes(out, pos, CRLF_BYTES);
-  return { head: out.subarray(0, pos), framing: { length: framing, close } };
+  return { head: out.subarray(0, pos), framing, close };
 }

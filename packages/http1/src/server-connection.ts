@@ -12,26 +12,57 @@ import { BodyChannel, type BodyOwner, EMPTY_BODY } from "./body.js";
 import { BodyDecoder, type BodySink } from "./body-decoder.js";
 import { ConnectionOutput } from "./connection-output.js";
 import type { HttpParseError } from "./errors.js";
+import { peerAllowsKeepAlive, requestBodyFraming } from "./framing.js";
+import type { RequestHead } from "./head.js";
 import { CONTINUE_RESPONSE } from "./head-encoder.js";
 import { type HeadLimits, HeadParser } from "./head-parser.js";
 import { positiveOption } from "./options.js";
 import { PendingResume } from "./pending-resume.js";
 import { ServerRequest } from "./server-request.js";
-import { type ResponseChannel, ServerResponse } from "./server-response.js";
+import { type AfterResponse, type ResponseChannel, ServerResponse } from "./server-response.js";
 import type { ErrorHandler, ErrorResponse, Handler, IncomingRequest, ServerOptions } from "./server-types.js";
 import { reasonPhrase } from "./status.js";
 import { handledRejection } from "./write-helpers.js";
 
-/** Waiting for (or parsing) the next request head; no exchange in progress. */
-const HEAD = 0;
-/** Decoding the current request's body. */
-const BODY = 1;
-/** The body is complete; waiting for the response to finish before reading the next request. */
-const WAIT = 2;
-/** Closing: input is read and dropped (so the peer is not reset) until it ends or {@link LINGER_LIMIT}. */
-const LINGER = 3;
-/** The read side is finished. */
-const CLOSED = 4;
+/**
+ * What the read side of a server connection is doing:
+ * - `head`: reading (or waiting for) the next request head; no request body in progress;
+ * - `body`: decoding the current request's body into `body` (the handler's, or being discarded);
+ * - `await-response`: the request was read completely; waiting for its response to finish;
+ * - `linger`: closing after an error: input is read and dropped (so the peer reads the response
+ *   rather than a reset) until it ends or {@link LINGER_LIMIT} bytes were dropped;
+ * - `closed`: the read side is finished.
+ * Only the methods in the "read-side transitions" section assign it.
+ */
+type Input =
+  | { readonly phase: "head" }
+  | { readonly phase: "body"; readonly body: BodyChannel }
+  | { readonly phase: "await-response" }
+  | { readonly phase: "linger"; dropped: number }
+  | { readonly phase: "closed" };
+
+const READING_HEAD: Input = Object.freeze({ phase: "head" });
+const AWAITING_RESPONSE: Input = Object.freeze({ phase: "await-response" });
+const INPUT_CLOSED: Input = Object.freeze({ phase: "closed" });
+
+/**
+ * Why the connection closes once the current exchange is over (null: it may carry another one):
+ * the client asked (`Connection: close`, or HTTP/1.0 without keep-alive), an error made the stream
+ * unreliable, or the server is shutting down.
+ */
+type CloseReason = "client-asked" | "error" | "shutdown";
+
+/**
+ * Whether the connection is still HTTP/1.1: `serving`, `upgraded` (the socket belongs to another
+ * protocol after a 101), or `failed` (the connection is gone: error, reset, peer stopped reading).
+ */
+type Status = "serving" | "upgraded" | "failed";
+
+/** Where `Expect: 100-continue` stands for the current request. */
+type ContinueState = "not-expected" | "expected" | "sent";
+
+/** Who caused an error that `onError` hears. Only handler errors are logged when there is no `onError`. */
+type ErrorSource = "handler" | "connection";
 
 /** Bytes dropped while lingering before the read side gives up and closes. */
 const LINGER_LIMIT = 256 * 1024;
@@ -69,26 +100,18 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   readonly sendDate: boolean;
   readonly #handler: Handler;
   readonly #settings: Settings;
-  readonly #parser: HeadParser;
+  readonly #parser: HeadParser<"request">;
   readonly #decoder: BodyDecoder;
   readonly #out: ConnectionOutput;
   readonly #reader = new PendingResume();
   readonly #bodyOwner: BodyOwner;
   #upgrader: ((next: Connection) => void) | undefined;
-  #readState = HEAD;
-  #closeAfterOutput = false;
-  #mustClose = false;
-  #peerEof = false;
-  #shutdown = false;
-  #failed = false;
-  #upgraded = false;
-  #lingered = 0;
+  #input: Input = READING_HEAD;
+  #status: Status = "serving";
+  #closeReason: CloseReason | null = null;
   #request: ServerRequest | null = null;
   #response: ServerResponse | null = null;
-  #channel: BodyChannel | null = null;
-  #keepAlive = true;
-  #expectContinue = false;
-  #continueSent = false;
+  #continue: ContinueState = "not-expected";
   #scratch = new Uint8Array(2048);
 
   constructor(handler: Handler, options: ServerOptions = {}) {
@@ -112,17 +135,18 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   // ---- Connection: input ----------------------------------------------------------------------
 
   nextReadOperation(): ReadOperation {
-    switch (this.#readState) {
-      case HEAD:
+    const input = this.#input;
+    switch (input.phase) {
+      case "head":
         // Pipelined requests answered faster than the client reads: wait for the output to drain.
         return this.#out.belowHighWaterMark ? "read" : "yield";
-      case LINGER:
-        return "read";
-      case BODY:
-        return (this.#channel as BodyChannel).wantsMore() ? "read" : "yield";
-      case WAIT:
+      case "body":
+        return input.body.wantsMore() ? "read" : "yield";
+      case "await-response":
         return "yield";
-      default:
+      case "linger":
+        return "read";
+      case "closed":
         return "close";
     }
   }
@@ -130,58 +154,53 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   read(buffer: Uint8Array, offset: number, length: number): number {
     const end = offset + length;
     let pos = offset;
-    while (pos < end) {
-      const state = this.#readState;
-      if (state === HEAD) {
-        if (!this.#out.belowHighWaterMark) break;
-        const parser = this.#parser;
-        pos += parser.parse(buffer, pos, end);
-        if (parser.error) {
-          this.#rejectHead(parser.error);
+    reading: while (pos < end) {
+      const input = this.#input;
+      switch (input.phase) {
+        case "head": {
+          if (!this.#out.belowHighWaterMark) break reading;
+          const parser = this.#parser;
+          pos += parser.parse(buffer, pos, end);
+          if (parser.error) {
+            this.#rejectHead(parser.error);
+            continue;
+          }
+          if (!parser.done) break reading;
+          this.#dispatch(parser.take());
+          if (this.#status === "upgraded") break reading;
           continue;
         }
-        if (!parser.done) break;
-        this.#dispatch();
-        if (this.#upgraded) break;
-      } else if (state === BODY) {
-        const channel = this.#channel as BodyChannel;
-        if (!channel.wantsMore()) break;
-        const decoder = this.#decoder;
-        const n = decoder.decode(buffer, pos, end, this);
-        pos += n;
-        if (decoder.error) {
-          this.#bodyFailed(decoder.error);
+        case "body": {
+          const body = input.body;
+          if (!body.wantsMore()) break reading;
+          const decoder = this.#decoder;
+          const n = decoder.decode(buffer, pos, end, this);
+          pos += n;
+          if (decoder.error) this.#bodyFailed(body, decoder.error);
+          else if (decoder.done) this.#bodyComplete(body);
+          else if (n === 0) break reading;
           continue;
         }
-        if (decoder.done) this.#bodyComplete();
-        else if (n === 0) break;
-      } else if (state === LINGER) {
-        this.#lingered += end - pos;
-        pos = end;
-        if (this.#lingered > LINGER_LIMIT) this.#readState = CLOSED;
-      } else break;
+        case "linger":
+          input.dropped += end - pos;
+          pos = end;
+          if (input.dropped > LINGER_LIMIT) this.#input = INPUT_CLOSED;
+          continue;
+        default:
+          break reading;
+      }
     }
     return pos - offset;
   }
 
   readEof(buffer: Uint8Array, offset: number, length: number): number {
     const consumed = this.read(buffer, offset, length);
-    const state = this.#readState;
+    const input = this.#input;
     // Still busy with what was offered: the driver offers the rest again once we ask to read.
-    if (state === WAIT || this.#upgraded) return consumed;
-    if (state === BODY && !(this.#channel as BodyChannel).wantsMore()) return consumed;
-    if (state === HEAD && consumed < length && this.nextReadOperation() === "yield") return consumed;
-    this.#peerEof = true;
-    if (state === BODY) {
-      this.#decoder.end();
-      const channel = this.#channel as BodyChannel;
-      if (this.#decoder.error) channel.fail(this.#decoder.error);
-      else channel.end(this.#decoder.trailers);
-      this.#mustClose = true;
-    }
-    this.#readState = CLOSED;
-    if (this.#response === null) this.#closeAfterOutput = true;
-    this.#out.wake();
+    if (input.phase === "await-response" || this.#status === "upgraded") return consumed;
+    if (input.phase === "body" && !input.body.wantsMore()) return consumed;
+    if (input.phase === "head" && consumed < length && this.nextReadOperation() === "yield") return consumed;
+    this.#inputEnded();
     return consumed;
   }
 
@@ -193,7 +212,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   // ---- Connection: output ---------------------------------------------------------------------
 
   nextWriteOperation(): WriteOperation {
-    return this.#out.next(this.#closeAfterOutput || this.#failed);
+    return this.#out.next();
   }
 
   reportWriteResult(result: WriteResult): void {
@@ -202,11 +221,11 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
       return;
     }
     // Below the high-water mark again: pipelined requests may be read.
-    if (this.#out.written(result) && this.#readState === HEAD) this.#reader.wake();
+    if (this.#out.written(result) && this.#input.phase === "head") this.#reader.wake();
   }
 
   yieldWriter(resume: () => void): void {
-    this.#out.yieldWriter(resume, this.#closeAfterOutput || this.#failed);
+    this.#out.yieldWriter(resume);
   }
 
   // ---- Connection: lifecycle ------------------------------------------------------------------
@@ -216,23 +235,22 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   }
 
   isClosed(): boolean {
-    return this.#readState === CLOSED && this.#out.closed;
+    return this.#input.phase === "closed" && this.#out.closed;
   }
 
   shutdown(): void {
-    if (this.#upgraded) {
-      this.#readState = CLOSED;
-      this.#closeAfterOutput = true;
+    if (this.#status === "upgraded") {
+      this.#closeInput();
+      this.#out.finish();
       return;
     }
-    this.#shutdown = true;
+    this.#closeAfterExchange("shutdown");
     if (this.#response === null) {
       // Idle (or only dropping the rest of a body): close now.
-      const channel = this.#channel;
-      if (channel?.open) channel.fail(new ConnectionClosedError("the server is shutting down"));
-      this.#channel = null;
-      this.#readState = CLOSED;
-      this.#closeAfterOutput = true;
+      const input = this.#input;
+      if (input.phase === "body") input.body.fail(new ConnectionClosedError("the server is shutting down"));
+      this.#closeInput();
+      this.#out.finish();
     }
     this.#reader.wake();
     this.#out.wake();
@@ -241,23 +259,21 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   // ---- BodySink -------------------------------------------------------------------------------
 
   bodyData(bytes: Uint8Array, start: number, end: number): void {
-    const channel = this.#channel as BodyChannel;
-    if (!channel.discarding) channel.push(bytes.slice(start, end));
+    const input = this.#input;
+    if (input.phase === "body" && !input.body.discarding) input.body.push(bytes.slice(start, end));
   }
 
   // ---- ResponseChannel ------------------------------------------------------------------------
 
   keepAliveAllowed(): boolean {
-    if (!this.#keepAlive || this.#shutdown || this.#mustClose || this.#peerEof) return false;
+    if (this.#closeReason !== null || this.#input.phase === "closed") return false;
     // The client waits for 100 Continue before sending the body; it was not sent, so the body may
     // or may not follow: close rather than guess.
-    if (this.#expectContinue && !this.#continueSent && this.#channel?.open) return false;
-    return true;
+    return !(this.#continue === "expected" && this.#input.phase === "body");
   }
 
   requestBodyComplete(): boolean {
-    const channel = this.#channel;
-    return channel === null || !channel.open;
+    return this.#input.phase !== "body";
   }
 
   headBuffer(size: number): Uint8Array {
@@ -271,38 +287,30 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   }
 
   send(chunk: Uint8Array): void {
-    if (this.#failed || this.#out.closed) return;
+    if (this.#status === "failed" || this.#out.closed) return;
     this.#out.send(chunk);
   }
 
   writeReady(): Promise<void> {
-    if (this.#failed || this.#out.closed) {
+    if (this.#status === "failed" || this.#out.closed) {
       return handledRejection(new ConnectionClosedError("the connection is closed"));
     }
     return this.#out.drained();
   }
 
-  responseFinished(keepAlive: boolean): void {
-    const channel = this.#channel;
+  responseFinished(next: AfterResponse): void {
     this.#response = null;
     this.#request = null;
-    if (!keepAlive || this.#shutdown || this.#mustClose || this.#readState === CLOSED || this.#readState === LINGER) {
-      this.#closeAfterOutput = true;
-      if (channel?.open) channel.startDiscarding();
-      this.#channel = null;
-      // A request read completely: close at once (as Node does). Otherwise (an error, or a body still
-      // arriving) keep reading and dropping input for a while, so the peer reads the response rather
-      // than a reset.
-      if (this.#readState !== CLOSED) {
-        const clean = this.#readState === WAIT && !this.#mustClose;
-        this.#readState = this.#peerEof || clean ? CLOSED : LINGER;
-      }
-    } else if (this.#readState === WAIT) {
-      this.#readState = HEAD;
-      this.#channel = null;
-    } else if (channel?.open) {
+    const input = this.#input;
+    if (next === "close" || this.#closeReason !== null || input.phase === "closed" || input.phase === "linger") {
+      this.#out.finish();
+      if (input.phase === "body") input.body.startDiscarding();
+      this.#closeAfterResponse();
+    } else if (input.phase === "await-response") {
+      this.#readNextHead();
+    } else if (input.phase === "body") {
       // Nobody will read the rest of the body: drop it to reach the next request.
-      channel.startDiscarding();
+      input.body.startDiscarding();
     }
     this.#reader.wake();
     this.#out.wake();
@@ -310,9 +318,9 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
 
   responseFailed(error: unknown): void {
     const request = this.#request;
-    this.#mustClose = true;
-    this.responseFinished(false);
-    this.#tellError(error, request ?? undefined, false);
+    this.#closeAfterExchange("error");
+    this.responseFinished("close");
+    this.#tellError(error, request ?? undefined, "connection");
   }
 
   upgradeTo(next: Connection | (() => Connection)): void {
@@ -321,45 +329,98 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
       throw new UnsupportedError("this connection cannot switch protocols: make it with createServerConnection()");
     }
     const connection = typeof next === "function" ? next() : next;
-    this.#upgraded = true;
-    this.#readState = CLOSED;
-    this.#closeAfterOutput = true;
+    this.#status = "upgraded";
+    this.#closeInput();
+    this.#out.finish();
     this.#request = null;
     this.#response = null;
-    this.#channel = null;
     upgrader(connection);
+  }
+
+  solicitBody(): void {
+    this.#sendContinue();
+  }
+
+  // ---- read-side transitions (the only places that assign #input) ------------------------------
+
+  /** head → body or await-response: a request head arrived. */
+  #readBody(body: BodyChannel | null): void {
+    this.#input = body === null ? AWAITING_RESPONSE : { phase: "body", body };
+  }
+
+  /** body → await-response, or → head when the response already finished. */
+  #bodyComplete(body: BodyChannel): void {
+    body.end(this.#decoder.trailers);
+    if (this.#response === null) this.#readNextHead();
+    else this.#input = AWAITING_RESPONSE;
+  }
+
+  /** await-response → head: the exchange is over and the connection carries another. */
+  #readNextHead(): void {
+    this.#input = READING_HEAD;
+  }
+
+  /** Any phase → linger (an error: the response goes out while input is dropped). */
+  #linger(): void {
+    if (this.#input.phase !== "linger" && this.#input.phase !== "closed") this.#input = { phase: "linger", dropped: 0 };
+  }
+
+  /** Any phase → closed. */
+  #closeInput(): void {
+    this.#input = INPUT_CLOSED;
+  }
+
+  /**
+   * The last response is complete and the connection closes. A request read completely: close the
+   * input at once (as Node does). Otherwise (an error, or a body still arriving) linger, so the peer
+   * reads the response rather than a reset.
+   */
+  #closeAfterResponse(): void {
+    const input = this.#input;
+    if (input.phase === "closed" || input.phase === "linger") return;
+    if (input.phase === "await-response" && this.#closeReason !== "error") this.#closeInput();
+    else this.#linger();
+  }
+
+  /** The peer ended its input (EOF): a body under way is truncated; the connection closes after the response. */
+  #inputEnded(): void {
+    const input = this.#input;
+    if (input.phase === "body") {
+      const decoder = this.#decoder;
+      decoder.end();
+      if (decoder.error) input.body.fail(decoder.error);
+      else input.body.end(decoder.trailers);
+      this.#closeAfterExchange("error");
+    }
+    this.#closeInput();
+    if (this.#response === null) this.#out.finish();
+    this.#out.wake();
   }
 
   // ---- exchanges ------------------------------------------------------------------------------
 
-  #dispatch(): void {
-    const parser = this.#parser;
-    const chunked = parser.chunked;
-    const length = parser.contentLength;
-    const http10 = parser.minor === 0;
-    const channel =
-      chunked || length > 0
-        ? new BodyChannel(this.#bodyOwner, chunked ? null : length, this.#settings.bodyHighWaterMark)
-        : null;
-    const request = new ServerRequest(
-      parser.method,
-      parser.target,
-      http10 ? "HTTP/1.0" : "HTTP/1.1",
-      parser.headers,
-      channel ?? EMPTY_BODY,
-      parser.connectionUpgrade ? parser.upgrade : null,
-      this.#settings.session,
-    );
-    const response = new ServerResponse(this, parser.method === "HEAD", http10);
-    this.#keepAlive = http10 ? parser.connectionKeepAlive && !parser.connectionClose : !parser.connectionClose;
-    this.#expectContinue = parser.expectContinue && channel !== null;
-    this.#continueSent = false;
-    this.#decoder.start(chunked ? "chunked" : channel ? "length" : "none", length);
-    parser.reset();
+  #closeAfterExchange(reason: CloseReason): void {
+    if (this.#closeReason === null || reason === "error") this.#closeReason = reason;
+  }
+
+  #dispatch(head: RequestHead): void {
+    const framing = requestBodyFraming(head);
+    const body =
+      framing === "none"
+        ? null
+        : new BodyChannel(
+            this.#bodyOwner,
+            framing === "length" ? head.contentLength : null,
+            this.#settings.bodyHighWaterMark,
+          );
+    const request = new ServerRequest(head, body ?? EMPTY_BODY, this.#settings.session);
+    const response = new ServerResponse(this, head.method, head.version);
+    if (!peerAllowsKeepAlive(head)) this.#closeAfterExchange("client-asked");
+    this.#continue = head.expectContinue && body !== null ? "expected" : "not-expected";
+    this.#decoder.start(framing, head.contentLength ?? 0);
     this.#request = request;
     this.#response = response;
-    this.#channel = channel;
-    this.#readState = channel ? BODY : WAIT;
+    this.#readBody(body);
     let result: void | Promise<void>;
     try {
       result = this.#handler(request, response);
@@ -372,62 +433,47 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     }
   }
 
-  #bodyComplete(): void {
-    (this.#channel as BodyChannel).end(this.#decoder.trailers);
-    if (this.#response === null) {
-      this.#channel = null;
-      this.#readState = HEAD;
-    } else this.#readState = WAIT;
-  }
-
   /** A malformed request head: answer with the error's status and close. */
   #rejectHead(error: HttpParseError): void {
-    this.#mustClose = true;
-    this.#readState = LINGER;
-    const custom = this.#tellError(error, undefined, true);
-    const response = new ServerResponse(this, false, false);
+    this.#closeAfterExchange("error");
+    this.#linger();
+    const custom = this.#tellError(error, undefined, "connection");
+    const response = new ServerResponse(this, "GET", "HTTP/1.1");
     this.#response = response;
     this.#sendError(response, error.status, custom);
   }
 
   /** A malformed request body: the reader gets the error; the client gets 400 if nothing was sent yet. */
-  #bodyFailed(error: HttpParseError): void {
-    this.#mustClose = true;
-    (this.#channel as BodyChannel).fail(error);
-    const request = this.#request;
+  #bodyFailed(body: BodyChannel, error: HttpParseError): void {
+    this.#closeAfterExchange("error");
+    body.fail(error);
+    this.#linger();
     const response = this.#response;
-    this.#readState = LINGER;
     if (response === null) {
-      this.#channel = null;
-      this.#closeAfterOutput = true;
-      this.#out.wake();
+      this.#out.finish();
       return;
     }
-    const custom = this.#tellError(error, request ?? undefined, true);
+    const custom = this.#tellError(error, this.#request ?? undefined, "connection");
     if (!response.headersSent) this.#sendError(response, error.status, custom);
   }
 
   #handlerFailed(request: IncomingRequest, response: ServerResponse, error: unknown): void {
-    if (this.#failed || response.aborted) {
+    if (this.#status === "failed" || response.aborted) {
       // The connection is gone (the handler most likely failed reading the body or writing because of
       // it): onError hears it, the default logger does not.
-      this.#tellError(error, request, false);
+      this.#tellError(error, request, "connection");
       return;
     }
-    if (response.finished || this.#response !== response) {
-      this.#tellError(error, request, false, true);
-      return;
-    }
+    const custom = this.#tellError(error, request, "handler");
+    if (response.finished || this.#response !== response) return;
     if (!response.headersSent) {
-      const custom = this.#tellError(error, request, true, true);
       this.#sendError(response, 500, custom);
       return;
     }
     // The response began: it cannot be completed correctly, so the connection closes after what was queued.
-    this.#tellError(error, request, false, true);
-    this.#mustClose = true;
+    this.#closeAfterExchange("error");
     response.abort();
-    this.responseFinished(false);
+    this.responseFinished("close");
   }
 
   #sendError(response: ServerResponse, status: number, custom: ErrorResponse | undefined): void {
@@ -440,54 +486,44 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     }
   }
 
-  /** Tells `onError`; returns its replacement response when one may be sent. */
-  #tellError(
-    error: unknown,
-    request: IncomingRequest | undefined,
-    canRespond: boolean,
-    fromHandler = false,
-  ): ErrorResponse | undefined {
+  /** Tells `onError` (or logs a handler error when there is none); returns its replacement response, if any. */
+  #tellError(error: unknown, request: IncomingRequest | undefined, source: ErrorSource): ErrorResponse | undefined {
     const onError = this.#settings.onError;
     if (!onError) {
-      if (fromHandler) console.error("@sansio/http1: the request handler failed:", error);
+      if (source === "handler") console.error("@sansio/http1: the request handler failed:", error);
       return undefined;
     }
     try {
-      const custom = onError(error, request);
-      return canRespond && custom ? custom : undefined;
+      return onError(error, request) ?? undefined;
     } catch {
       return undefined;
     }
   }
 
-  solicitBody(): void {
-    this.#sendContinue();
-  }
-
   #sendContinue(): void {
-    if (!this.#expectContinue || this.#continueSent || this.#failed) return;
+    if (this.#continue !== "expected" || this.#status === "failed") return;
     const response = this.#response;
-    if (response === null || response.headersSent || !this.#channel?.open) return;
-    this.#continueSent = true;
+    if (response === null || response.headersSent || this.#input.phase !== "body") return;
+    this.#continue = "sent";
     this.send(CONTINUE_RESPONSE);
   }
 
   /** The connection is gone (error, reset, or the peer closed while we wrote): stop everything; onError hears it if a response was under way. */
   #abortAll(error: unknown): void {
-    if (this.#failed) return;
-    this.#failed = true;
+    if (this.#status === "failed") return;
+    this.#status = "failed";
     const request = this.#request;
     const response = this.#response;
-    const channel = this.#channel;
+    const input = this.#input;
     const unfinished = response !== null && !response.finished;
-    channel?.fail(error);
+    if (input.phase === "body") input.body.fail(error);
     response?.abort();
     this.#out.discard(error);
-    this.#readState = CLOSED;
+    this.#out.finish();
+    this.#closeInput();
     this.#request = null;
     this.#response = null;
-    this.#channel = null;
-    if (unfinished) this.#tellError(error, request ?? undefined, false);
+    if (unfinished) this.#tellError(error, request ?? undefined, "connection");
     this.#reader.wake();
     this.#out.wake();
   }

@@ -1,7 +1,8 @@
 import type { Session } from "@sansio/runtime-api";
 import type { Body } from "./body.js";
-import type { HeaderList } from "./headers.js";
-import { type HttpVersion, ReceivedMessage } from "./message.js";
+import { requestedUpgrade } from "./framing.js";
+import type { RequestHead } from "./head.js";
+import { ReceivedMessage } from "./message.js";
 import type { IncomingRequest } from "./server-types.js";
 
 /** The {@link IncomingRequest} handed to a handler. */
@@ -11,19 +12,11 @@ export class ServerRequest extends ReceivedMessage implements IncomingRequest {
   readonly upgrade: string | null;
   readonly session: Session | undefined;
 
-  constructor(
-    method: string,
-    target: string,
-    version: HttpVersion,
-    headers: HeaderList,
-    body: Body,
-    upgrade: string | null,
-    session: Session | undefined,
-  ) {
-    super(version, headers, body);
-    this.method = method;
-    this.target = target;
-    this.upgrade = upgrade;
+  constructor(head: RequestHead, body: Body, session: Session | undefined) {
+    super(head.version, head.headers, body);
+    this.method = head.method;
+    this.target = head.target;
+    this.upgrade = requestedUpgrade(head);
     this.session = session;
   }
 }

@@ -1,7 +1,7 @@
 import { type Connection, ConnectionClosedError } from "@sansio/runtime-api";
-import type { BodyFraming } from "./body-decoder.js";
 import { BodyEncoder } from "./body-encoder.js";
 import type { ByteSink } from "./connection-output.js";
+import { type DeclaredFraming, responseHasNoBody, streamedResponseFraming } from "./framing.js";
 import {
   CHUNKED_HEADER,
   CONNECTION_CLOSE,
@@ -16,6 +16,7 @@ import {
   utf8,
 } from "./head-encoder.js";
 import { type HeaderList, type HeadersInit, toHeaderList } from "./headers.js";
+import type { HttpVersion } from "./message.js";
 import {
   CONNECTION_CLOSE_FLAG,
   CONNECTION_UPGRADE_FLAG,
@@ -41,19 +42,25 @@ export interface ResponseChannel extends ByteSink {
   writeReady(): Promise<void>;
   /** Sends `100 Continue` if the client waits for it (a streamed response may read the body as it goes). */
   solicitBody(): void;
-  /** The response is complete. */
-  responseFinished(keepAlive: boolean): void;
+  /** The response is complete; `next` says whether the connection may carry another exchange. */
+  responseFinished(next: AfterResponse): void;
   /** The response began but cannot complete: flush what was queued, then close. */
   responseFailed(error: unknown): void;
   /** Hands the socket to `next` after the queued 101 response. Throws when the connection cannot upgrade. */
   upgradeTo(next: Connection | (() => Connection)): void;
 }
 
-const IDLE = 0;
-const STREAMING = 1;
-const FINISHED = 2;
-/** The connection answered (an error response) or is gone: the handler's calls are ignored. */
-const TAKEN = 3;
+/** Whether the connection may carry another exchange once a response is complete. */
+export type AfterResponse = "keep-alive" | "close";
+
+/**
+ * Where a response is:
+ * - `idle`: nothing sent yet;
+ * - `streaming`: the head was sent, the body is being written;
+ * - `finished`: complete (or handed to another protocol by `upgrade`);
+ * - `taken`: the connection answered instead (an error response) or is gone: the handler's calls are ignored.
+ */
+type ResponseState = "idle" | "streaming" | "finished" | "taken";
 
 /** Bodies up to this size are copied behind the head, so the whole response is one iovec. */
 const INLINE_BODY_MAX = 16 * 1024;
@@ -72,25 +79,26 @@ function checkStatus(status: number): void {
 /** The {@link ResponseWriter} handed to a handler: builds the head and frames the body for one exchange. */
 export class ServerResponse implements ResponseWriter {
   readonly #channel: ResponseChannel;
-  readonly #isHead: boolean;
-  readonly #http10: boolean;
-  #state = IDLE;
+  readonly #requestMethod: string;
+  readonly #clientVersion: HttpVersion;
+  #state: ResponseState = "idle";
   #aborted = false;
   readonly #body = new BodyEncoder();
   #keepAlive = true;
 
-  constructor(channel: ResponseChannel, isHead: boolean, http10: boolean) {
+  /** A response to a request with `requestMethod` from a client speaking `requestVersion`. */
+  constructor(channel: ResponseChannel, requestMethod: string, requestVersion: HttpVersion) {
     this.#channel = channel;
-    this.#isHead = isHead;
-    this.#http10 = http10;
+    this.#requestMethod = requestMethod;
+    this.#clientVersion = requestVersion;
   }
 
   get headersSent(): boolean {
-    return this.#state !== IDLE;
+    return this.#state !== "idle";
   }
 
   get finished(): boolean {
-    return this.#state === FINISHED || this.#state === TAKEN;
+    return this.#state === "finished" || this.#state === "taken";
   }
 
   get aborted(): boolean {
@@ -100,19 +108,19 @@ export class ServerResponse implements ResponseWriter {
   /** The connection is gone: later calls are ignored and writes reject. */
   abort(): void {
     this.#aborted = true;
-    if (this.#state === IDLE || this.#state === STREAMING) this.#state = TAKEN;
+    if (this.#state === "idle" || this.#state === "streaming") this.#state = "taken";
   }
 
   /** The connection answers instead of the handler (an error response); the handler's calls are then ignored. */
   takeOver(status: number, headers: HeadersInit | undefined, body: string | Uint8Array): void {
-    if (this.#state !== IDLE) return;
+    if (this.#state !== "idle") return;
     this.#respond(status, toHeaderList(headers), body);
-    this.#state = TAKEN;
+    this.#state = "taken";
   }
 
   respond(status: number, headers?: HeadersInit, body?: ResponseBody): void {
-    if (this.#state === TAKEN) return;
-    if (this.#state !== IDLE) throw new Error("the response was already started");
+    if (this.#state === "taken") return;
+    if (this.#state !== "idle") throw new Error("the response was already started");
     if (isStreamBody(body)) {
       this.writeHead(status, headers);
       void this.#pipe(body);
@@ -122,26 +130,18 @@ export class ServerResponse implements ResponseWriter {
   }
 
   writeHead(status: number, headers?: HeadersInit): void {
-    if (this.#state === TAKEN) return;
-    if (this.#state !== IDLE) throw new Error("the response was already started");
+    if (this.#state === "taken") return;
+    if (this.#state !== "idle") throw new Error("the response was already started");
     checkStatus(status);
     const list = toHeaderList(headers);
     const scan = scanHeaders(list);
     const flags = scan.flags;
     this.#channel.solicitBody();
-    let keepAlive = this.#channel.keepAliveAllowed() && (flags & CONNECTION_CLOSE_FLAG) === 0;
-    let framing: BodyFraming;
-    let addChunked = false;
-    if (this.#isHead || status === 204 || status === 304) framing = "none";
-    else if (flags & HAS_CONTENT_LENGTH) framing = "length";
-    else if (flags & HAS_TRANSFER_ENCODING) framing = "chunked";
-    else if (!this.#http10) {
-      framing = "chunked";
-      addChunked = true;
-    } else {
-      framing = "close";
-      keepAlive = false;
-    }
+    const declared: DeclaredFraming =
+      flags & HAS_CONTENT_LENGTH ? "content-length" : flags & HAS_TRANSFER_ENCODING ? "chunked" : "none";
+    const framing = streamedResponseFraming(this.#requestMethod, status, declared, this.#clientVersion);
+    const addChunked = framing === "chunked" && declared === "none";
+    const keepAlive = framing !== "close" && this.#channel.keepAliveAllowed() && (flags & CONNECTION_CLOSE_FLAG) === 0;
     const channel = this.#channel;
     const buffer = channel.headBuffer(statusLine(status).length + scan.size + ADDED_HEADERS_ROOM);
     let pos = this.#putHead(buffer, status, list, flags, keepAlive);
@@ -149,41 +149,41 @@ export class ServerResponse implements ResponseWriter {
     pos = putBytes(buffer, pos, CRLF_BYTES);
     this.#body.start(framing, scan.contentLength);
     this.#keepAlive = keepAlive;
-    this.#state = STREAMING;
+    this.#state = "streaming";
     channel.send(buffer.subarray(0, pos));
   }
 
   write(chunk: Uint8Array | string): Promise<void> {
-    if (this.#state === TAKEN) {
+    if (this.#state === "taken") {
       return this.#aborted ? handledRejection(new ConnectionClosedError("the connection is closed")) : READY;
     }
-    if (this.#state === IDLE) this.writeHead(200);
-    else if (this.#state === FINISHED) throw new Error("write() after the response ended");
+    if (this.#state === "idle") this.writeHead(200);
+    else if (this.#state === "finished") throw new Error("write() after the response ended");
     this.#body.write(this.#channel, typeof chunk === "string" ? utf8(chunk) : chunk);
     return this.#channel.writeReady();
   }
 
   end(chunk?: Uint8Array | string): void {
-    if (this.#state === TAKEN) return;
-    if (this.#state === FINISHED) throw new Error("end() after the response ended");
-    if (this.#state === IDLE) {
+    if (this.#state === "taken") return;
+    if (this.#state === "finished") throw new Error("end() after the response ended");
+    if (this.#state === "idle") {
       this.#respond(200, [], chunk ?? null);
       return;
     }
     const channel = this.#channel;
     if (chunk !== undefined) this.#body.write(channel, typeof chunk === "string" ? utf8(chunk) : chunk);
-    this.#state = FINISHED;
+    this.#state = "finished";
     const missing = this.#body.end(channel);
     if (missing > 0) {
       channel.responseFailed(new Error(`the response ended ${missing} bytes short of its Content-Length`));
       return;
     }
-    channel.responseFinished(this.#keepAlive);
+    channel.responseFinished(this.#keepAlive ? "keep-alive" : "close");
   }
 
   upgrade(headers: HeadersInit, next: Connection | (() => Connection)): void {
-    if (this.#state === TAKEN) return;
-    if (this.#state !== IDLE) throw new Error("the response was already started");
+    if (this.#state === "taken") return;
+    if (this.#state !== "idle") throw new Error("the response was already started");
     const channel = this.#channel;
     if (!channel.requestBodyComplete()) throw new Error("upgrade(): the request body is not complete");
     const list = toHeaderList(headers);
@@ -194,7 +194,7 @@ export class ServerResponse implements ResponseWriter {
     pos = putFields(buffer, pos, list);
     if ((scan.flags & CONNECTION_UPGRADE_FLAG) === 0) pos = putBytes(buffer, pos, CONNECTION_UPGRADE);
     pos = putBytes(buffer, pos, CRLF_BYTES);
-    this.#state = FINISHED;
+    this.#state = "finished";
     channel.send(buffer.subarray(0, pos));
     channel.upgradeTo(next);
   }
@@ -206,7 +206,7 @@ export class ServerResponse implements ResponseWriter {
     if (this.#channel.sendDate && (flags & HAS_DATE) === 0) pos = putBytes(buffer, pos, currentDateLine());
     if (!keepAlive) {
       if ((flags & CONNECTION_CLOSE_FLAG) === 0) pos = putBytes(buffer, pos, CONNECTION_CLOSE);
-    } else if (this.#http10) pos = putBytes(buffer, pos, CONNECTION_KEEP_ALIVE);
+    } else if (this.#clientVersion === "HTTP/1.0") pos = putBytes(buffer, pos, CONNECTION_KEEP_ALIVE);
     return pos;
   }
 
@@ -216,7 +216,7 @@ export class ServerResponse implements ResponseWriter {
     const flags = scan.flags;
     if (flags & HAS_TRANSFER_ENCODING) throw new TypeError("Transfer-Encoding cannot be sent with a complete body");
     const channel = this.#channel;
-    const noBody = this.#isHead || status === 204 || status === 304;
+    const noBody = responseHasNoBody(this.#requestMethod, status);
     // Encode a text body first: its byte length goes in the head.
     let bytes: Uint8Array | null = null;
     let length = 0;
@@ -250,22 +250,22 @@ export class ServerResponse implements ResponseWriter {
       buffer.set(length === bytes.length ? bytes : bytes.subarray(0, length), pos);
       pos += length;
     }
-    this.#state = FINISHED;
+    this.#state = "finished";
     channel.send(buffer.subarray(0, pos));
     if (!noBody && !inline && bytes !== null) channel.send(bytes);
-    channel.responseFinished(keepAlive);
+    channel.responseFinished(keepAlive ? "keep-alive" : "close");
   }
 
   async #pipe(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
     try {
       for await (const chunk of body) {
-        if (this.#state !== STREAMING) break;
+        if (this.#state !== "streaming") break;
         await this.write(chunk);
       }
-      if (this.#state === STREAMING) this.end();
+      if (this.#state === "streaming") this.end();
     } catch (error) {
-      if (this.#state === STREAMING) {
-        this.#state = FINISHED;
+      if (this.#state === "streaming") {
+        this.#state = "finished";
         this.#channel.responseFailed(error);
       }
     }

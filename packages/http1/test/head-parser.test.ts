@@ -1,15 +1,29 @@
 import { describe, expect, it } from "vitest";
 import { BodyDecoder, type BodySink } from "../src/body-decoder.js";
+import type { RequestHead, ResponseHead } from "../src/head.js";
 import { type HeadKind, HeadParser } from "../src/head-parser.js";
 import { bytes, concatBytes, decoder } from "./helpers.js";
 
 const LIMITS = { maxStartLineBytes: 8192, maxHeadBytes: 16384, maxHeaderCount: 100 };
 
+/** Parses a complete request head in one call; fails the test unless it is complete. */
+function requestHead(input: Uint8Array, parser = new HeadParser("request", LIMITS)): RequestHead {
+  const consumed = parser.parse(input, 0, input.length);
+  expect(parser.error).toBeNull();
+  expect(parser.done).toBe(true);
+  expect(consumed).toBeGreaterThan(0);
+  return parser.take();
+}
+
 /**
  * Feeds `input` the way a driver does: the first `split` bytes, then everything not consumed plus the
  * rest (unconsumed bytes are offered again, first). Returns the parser and the bytes consumed in all.
  */
-function parseSplit(kind: HeadKind, input: Uint8Array, split: number): { parser: HeadParser; consumed: number } {
+function parseSplit<K extends HeadKind>(
+  kind: K,
+  input: Uint8Array,
+  split: number,
+): { parser: HeadParser<K>; consumed: number } {
   const parser = new HeadParser(kind, LIMITS);
   const first = parser.parse(input, 0, split);
   if (parser.done || parser.error) return { parser, consumed: first };
@@ -21,7 +35,7 @@ function parseSplit(kind: HeadKind, input: Uint8Array, split: number): { parser:
 }
 
 /** Feeds one byte more each time, re-offering the unconsumed ones (the worst case for an incremental parser). */
-function parseByteByByte(kind: HeadKind, input: Uint8Array): HeadParser {
+function parseByteByByte<K extends HeadKind>(kind: K, input: Uint8Array): HeadParser<K> {
   const parser = new HeadParser(kind, LIMITS);
   let consumed = 0;
   for (let end = 1; end <= input.length && !parser.done && !parser.error; end++) {
@@ -42,14 +56,18 @@ describe("HeadParser: requests", () => {
     expect(parser.error).toBeNull();
     expect(parser.done).toBe(true);
     expect(consumed).toBe(input.length - 5);
-    expect(parser.method).toBe("POST");
-    expect(parser.target).toBe("/upload?x=1");
-    expect(parser.minor).toBe(1);
-    expect(parser.contentLength).toBe(5);
-    expect(parser.connectionKeepAlive).toBe(true);
-    expect(parser.connectionUpgrade).toBe(true);
-    expect(parser.upgrade).toBe("websocket");
-    expect(parser.headers).toEqual([
+    const head = parser.take();
+    expect(parser.done).toBe(false);
+    expect(head.method).toBe("POST");
+    expect(head.target).toBe("/upload?x=1");
+    expect(head.version).toBe("HTTP/1.1");
+    expect(head.contentLength).toBe(5);
+    expect(head.transferCoding).toBe("absent");
+    expect(head.connectionKeepAlive).toBe(true);
+    expect(head.connectionUpgrade).toBe(true);
+    expect(head.connectionClose).toBe(false);
+    expect(head.upgrade).toBe("websocket");
+    expect(head.headers).toEqual([
       "Host",
       "example.com",
       "User-Agent",
@@ -69,19 +87,19 @@ describe("HeadParser: requests", () => {
 
   it("gives the same result at every chunk boundary", () => {
     const input = bytes(REQUEST);
-    const whole = new HeadParser("request", LIMITS);
-    const wholeConsumed = whole.parse(input, 0, input.length);
+    const wholeParser = new HeadParser("request", LIMITS);
+    const wholeConsumed = wholeParser.parse(input, 0, input.length);
+    const whole = wholeParser.take();
     for (let split = 0; split <= input.length; split++) {
       const { parser, consumed } = parseSplit("request", input, split);
       expect(parser.error, `split ${split}`).toBeNull();
       expect(parser.done, `split ${split}`).toBe(true);
       expect(consumed, `split ${split}`).toBe(wholeConsumed);
-      expect(parser.headers, `split ${split}`).toEqual(whole.headers);
-      expect(parser.target).toBe(whole.target);
+      expect(parser.take(), `split ${split}`).toEqual(whole);
     }
     const slow = parseByteByByte("request", input);
     expect(slow.done).toBe(true);
-    expect(slow.headers).toEqual(whole.headers);
+    expect(slow.take()).toEqual(whole);
   });
 
   it("keeps header names as sent and decodes obs-text values as Latin-1", () => {
@@ -90,29 +108,17 @@ describe("HeadParser: requests", () => {
       new Uint8Array([0xe9]),
       bytes("\r\n\r\n"),
     ]);
-    const parser = new HeadParser("request", LIMITS);
-    parser.parse(input, 0, input.length);
-    expect(parser.done).toBe(true);
-    expect(parser.headers).toEqual(["hOsT", "a", "X-Latin", "café"]);
+    expect(requestHead(input).headers).toEqual(["hOsT", "a", "X-Latin", "café"]);
   });
 
   it("accepts identical Content-Length values and empty lines before the request line", () => {
     const input = bytes("\r\n\r\nPUT / HTTP/1.1\r\nHost: a\r\nContent-Length: 7, 7\r\nContent-Length: 7\r\n\r\n");
-    const parser = new HeadParser("request", LIMITS);
-    parser.parse(input, 0, input.length);
-    expect(parser.error).toBeNull();
-    expect(parser.contentLength).toBe(7);
+    expect(requestHead(input).contentLength).toBe(7);
   });
 
   it("treats HTTP/1.0 and higher 1.x minor versions", () => {
-    const p10 = new HeadParser("request", LIMITS);
-    const in10 = bytes("GET / HTTP/1.0\r\n\r\n");
-    p10.parse(in10, 0, in10.length);
-    expect(p10.done && p10.minor === 0).toBe(true);
-    const p19 = new HeadParser("request", LIMITS);
-    const in19 = bytes("GET / HTTP/1.9\r\nHost: a\r\n\r\n");
-    p19.parse(in19, 0, in19.length);
-    expect(p19.done && p19.minor === 1).toBe(true);
+    expect(requestHead(bytes("GET / HTTP/1.0\r\n\r\n")).version).toBe("HTTP/1.0");
+    expect(requestHead(bytes("GET / HTTP/1.9\r\nHost: a\r\n\r\n")).version).toBe("HTTP/1.1");
   });
 
   it("is linear in time when a long head arrives one byte at a time", () => {
@@ -120,7 +126,7 @@ describe("HeadParser: requests", () => {
     const parser = parseByteByByte("request", bytes(long));
     expect(parser.error).toBeNull();
     expect(parser.done).toBe(true);
-    expect(parser.target.length).toBe(8001);
+    expect(parser.take().target.length).toBe(8001);
   });
 });
 
@@ -265,8 +271,9 @@ describe("HeadParser: responses", () => {
       const input = bytes(`${line}\r\nContent-Length: 0\r\n\r\n`);
       parser.parse(input, 0, input.length);
       expect(parser.error, line).toBeNull();
-      expect(parser.status).toBe(status);
-      expect(parser.reason).toBe(reason);
+      const head: ResponseHead = parser.take();
+      expect(head.status).toBe(status);
+      expect(head.reason).toBe(reason);
     }
   });
 

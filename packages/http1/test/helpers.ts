@@ -1,6 +1,7 @@
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "@sansio/runtime-api";
-import { concatBytes, SendAndCollect } from "@sansio/runtime-api/conformance";
+import { concatBytes, eventually, SendAndCollect, within } from "@sansio/runtime-api/conformance";
 import { createMemoryRuntime, type MemoryRuntime, type MemoryRuntimeOptions } from "@sansio/runtime-api/testing";
+import { expect } from "vitest";
 import { type Handler, http1Server, type ServerOptions } from "../src/index.js";
 
 export const encoder = new TextEncoder();
@@ -119,8 +120,19 @@ export const IO_PLANS: { name: string; options: MemoryRuntimeOptions; bulk: numb
   },
 ];
 
-/** Concatenates byte arrays. */
-export { concatBytes };
+/** Concatenates byte arrays; bounded waits: `within(promise, ms, what)`, `eventually(condition, ms, what)`. */
+export { concatBytes, eventually, within };
+
+/** `list[index]`, asserting it is there (a miss fails the test clearly, not as a TypeError later). */
+export function nth<T>(list: readonly T[], index: number): T {
+  expect(list.length, `expected an element at index ${index}`).toBeGreaterThan(index);
+  return list[index] as T;
+}
+
+/** Waits, at most 5 s, for a session (or anything) to close; fails the test if it does not. */
+export function closedWithin(closed: Promise<void>, what = "the session closes"): Promise<void> {
+  return within(closed, 5000, what);
+}
 
 /** Records every exception a connection's methods throw (they must never throw). */
 export class ThrowRecorder implements Connection {

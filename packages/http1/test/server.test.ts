@@ -5,12 +5,15 @@ import { type Handler, HttpParseError, type IncomingRequest } from "../src/index
 import {
   bytes,
   CountingSender,
+  eventually,
   headerOf,
   IO_PLANS,
+  nth,
   parseResponses,
   rawExchange,
   serveMemory,
   sleep,
+  within,
 } from "./helpers.js";
 
 /** Answers with the method, target and body it read. */
@@ -66,7 +69,7 @@ describe.each(IO_PLANS)("server over the memory runtime ($name)", ({ options, bu
     const size = bulk;
     const payload = "x".repeat(size);
     const raw = `POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n${payload}`;
-    const [response] = parseResponses(await rawExchange(runtime, port, raw));
+    const response = nth(parseResponses(await rawExchange(runtime, port, raw)), 0);
     expect(response?.status).toBe(200);
     expect(response?.chunked).toBe(true);
     expect(response?.body.length).toBe(size);
@@ -76,63 +79,10 @@ describe.each(IO_PLANS)("server over the memory runtime ($name)", ({ options, bu
 });
 
 describe("server: connection management", () => {
-  it("closes after Connection: close, and keeps HTTP/1.0 alive only when asked", async () => {
-    const { runtime, port, close } = await serveMemory(describeRequest);
-    const closing = parseResponses(
-      await rawExchange(
-        runtime,
-        port,
-        "GET /a HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n",
-        {
-          halfClose: false,
-        },
-      ),
-    );
-    expect(closing).toHaveLength(1);
-    expect(headerOf(closing[0]!, "connection")).toBe("close");
-
-    const http10 = parseResponses(
-      await rawExchange(runtime, port, "GET /a HTTP/1.0\r\n\r\nGET /b HTTP/1.0\r\n\r\n", { halfClose: false }),
-    );
-    expect(http10).toHaveLength(1);
-    expect(headerOf(http10[0]!, "connection")).toBe("close");
-
-    const http10KeepAlive = parseResponses(
-      await rawExchange(runtime, port, "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /b HTTP/1.0\r\n\r\n", {
-        halfClose: false,
-      }),
-    );
-    expect(http10KeepAlive.map((r) => r.body)).toEqual(["GET /a []", "GET /b []"]);
-    expect(headerOf(http10KeepAlive[0]!, "connection")).toBe("keep-alive");
-    expect(headerOf(http10KeepAlive[1]!, "connection")).toBe("close");
-    await close();
-  });
-
-  it("answers HEAD without a body and 204/304 without framing", async () => {
-    const { runtime, port, close } = await serveMemory((request, response) => {
-      if (request.target === "/204") response.respond(204);
-      else if (request.target === "/304") response.respond(304, { ETag: '"x"' });
-      else response.respond(200, { "Content-Type": "text/plain" }, "twelve bytes");
-    });
-    const text = await rawExchange(
-      runtime,
-      port,
-      "HEAD / HTTP/1.1\r\nHost: a\r\n\r\nGET /204 HTTP/1.1\r\nHost: a\r\n\r\nGET /304 HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
-    );
-    const responses = parseResponses(text, [0]);
-    expect(responses.map((r) => r.status)).toEqual([200, 204, 304, 200]);
-    expect(headerOf(responses[0]!, "content-length")).toBe("12");
-    expect(responses[0]!.body).toBe("");
-    expect(headerOf(responses[1]!, "content-length")).toBeUndefined();
-    expect(headerOf(responses[2]!, "content-length")).toBeUndefined();
-    expect(responses[3]!.body).toBe("twelve bytes");
-    await close();
-  });
-
   it("sends a Date header by default", async () => {
     const { runtime, port, close } = await serveMemory((_, response) => response.respond(200), { date: true });
-    const [response] = parseResponses(await rawExchange(runtime, port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
-    expect(headerOf(response!, "date")).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    const response = nth(parseResponses(await rawExchange(runtime, port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")), 0);
+    expect(headerOf(response, "date")).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
     await close();
   });
 
@@ -164,9 +114,9 @@ describe("server: connection management", () => {
     const text = await rawExchange(runtime, port, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", {
       halfClose: false,
     });
-    const [response] = parseResponses(text);
+    const response = nth(parseResponses(text), 0);
     expect(response?.body).toBe("part1,part2");
-    expect(headerOf(response!, "connection")).toBe("close");
+    expect(headerOf(response, "connection")).toBe("close");
     await close();
   });
 
@@ -179,7 +129,7 @@ describe("server: connection management", () => {
       }
       response.respond(200, {}, parts());
     });
-    const [response] = parseResponses(await rawExchange(runtime, port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+    const response = nth(parseResponses(await rawExchange(runtime, port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")), 0);
     expect(response?.body).toBe("abc");
     expect(response?.chunked).toBe(true);
     await close();
@@ -195,9 +145,9 @@ describe("server: connection management", () => {
         response.respond(200, {}, "safe");
       }
     }, {});
-    const [response] = parseResponses(await rawExchange(runtime, port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+    const response = nth(parseResponses(await rawExchange(runtime, port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")), 0);
     expect(response?.body).toBe("safe");
-    expect(headerOf(response!, "set-cookie")).toBeUndefined();
+    expect(headerOf(response, "set-cookie")).toBeUndefined();
     expect(thrown[0]).toBeInstanceOf(TypeError);
     await close();
   });
@@ -224,13 +174,13 @@ describe("server: request bodies", () => {
       bytes(`POST / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: ${size}\r\n\r\n${"y".repeat(size)}`),
     );
     await runtime.connect({ port }, client);
-    await sleep(30);
+    await eventually(() => client.sent > 4096, 2000, "the client sends past the pipe's capacity");
+    await sleep(30); // give it time to (wrongly) send more
     // Blocked: the server holds its high-water mark and a read or two; the pipe holds its capacity.
-    expect(client.sent).toBeGreaterThan(4096);
     expect(client.sent).toBeLessThan(16 * 1024);
     expect(received).toBe(0);
     release();
-    const [response] = parseResponses(await client.done);
+    const response = nth(parseResponses(await within(client.done, 5000, "the response arrives")), 0);
     expect(client.sent).toBeGreaterThan(size);
     expect(response?.body).toBe(String(size));
     await close();
@@ -249,13 +199,12 @@ describe("server: request bodies", () => {
     const count = 2000;
     const client = new CountingSender(bytes("GET /x HTTP/1.1\r\nHost: a\r\n\r\n".repeat(count)), { readLater: true });
     await runtime.connect({ port }, client);
-    await sleep(30);
+    await eventually(() => handled > 10, 2000, "the server handles the first requests");
+    await sleep(30); // give it time to (wrongly) handle more
     // About (high-water mark + pipe capacity) / response size, far from all of them.
-    expect(handled).toBeGreaterThan(10);
     expect(handled).toBeLessThan(400);
     client.startReading();
-    await sleep(30);
-    expect(handled).toBe(count);
+    await eventually(() => handled === count, 5000, `all ${count} requests are handled`);
     client.shutdown();
     await close();
   });
@@ -362,7 +311,8 @@ describe("server: request bodies", () => {
       }
     });
     await rawExchange(runtime, port, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc");
-    expect((bodyErrors[0] as HttpParseError).code).toBe("incomplete-message");
+    expect(bodyErrors[0]).toBeInstanceOf(HttpParseError);
+    expect(bodyErrors[0]).toMatchObject({ code: "incomplete-message" });
     await close();
   });
 });
@@ -390,7 +340,7 @@ describe("server: errors", () => {
     );
     expect(responses.map((r) => r.status)).toEqual([500, 500, 200]);
     expect(responses[2]?.body).toBe("fine");
-    expect(errors.map((e) => (e as Error).message)).toEqual(["sync failure", "async failure"]);
+    expect(errors).toMatchObject([{ message: "sync failure" }, { message: "async failure" }]);
     await close();
   });
 
@@ -440,39 +390,6 @@ describe("server: errors", () => {
     expect(seen[0]?.[1]?.target).toBe("/");
     expect(seen[1]?.[0]).toBe("HttpParseError");
     expect(seen[1]?.[1]).toBeUndefined();
-    await close();
-  });
-
-  it.each([
-    [
-      "a smuggling attempt (CL + TE)",
-      400,
-      "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n",
-    ],
-    ["obs-fold", 400, "GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n"],
-    ["a bare CR", 400, "GET / HTTP/1.1\r\nHost: a\rX: b\r\n\r\n"],
-    ["an unsupported transfer coding", 501, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"],
-    ["HTTP/2.0", 505, "GET / HTTP/2.0\r\nHost: a\r\n\r\n"],
-    ["an unknown expectation", 417, "GET / HTTP/1.1\r\nHost: a\r\nExpect: x\r\n\r\n"],
-    ["a long request line", 414, `GET /${"a".repeat(300)} HTTP/1.1\r\nHost: a\r\n\r\n`],
-    ["too many headers", 431, `GET / HTTP/1.1\r\nHost: a\r\n${"X: y\r\n".repeat(20)}\r\n`],
-    ["a large head", 431, `GET / HTTP/1.1\r\nHost: a\r\nX: ${"b".repeat(600)}\r\n\r\n`],
-  ])("answers %s with %i and closes, never reaching the handler", async (_, status, raw) => {
-    const targets: string[] = [];
-    const { runtime, port, close } = await serveMemory(
-      (request, response) => {
-        targets.push(request.target);
-        response.respond(200);
-      },
-      { maxRequestLineBytes: 256, maxHeaderCount: 10, maxHeaderBytes: 512, onError: () => {} },
-      { readSize: 3 },
-    );
-    const text = await rawExchange(runtime, port, raw, { halfClose: false });
-    const responses = parseResponses(text);
-    expect(responses).toHaveLength(1);
-    expect(responses[0]?.status).toBe(status);
-    expect(headerOf(responses[0]!, "connection")).toBe("close");
-    expect(targets).toEqual([]);
     await close();
   });
 });
@@ -529,10 +446,10 @@ describe("server: shutdown", () => {
     const exchange = rawExchange(runtime, port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n", { halfClose: false });
     await inHandler;
     const closing = close();
-    const [response] = parseResponses(await exchange);
+    const response = nth(parseResponses(await exchange), 0);
     await closing;
     expect(response?.body).toBe("done");
-    expect(headerOf(response!, "connection")).toBe("close");
+    expect(headerOf(response, "connection")).toBe("close");
   });
 
   it("rejects writes once the connection is gone, without unhandled rejections", async () => {
@@ -566,7 +483,7 @@ describe("server: shutdown", () => {
     );
     await sleep(10);
     session.close();
-    await done;
+    await within(done, 5000, "the handler sees its write fail");
     expect(writeError).toBeInstanceOf(ConnectionClosedError);
     // onError heard that the response could not complete, for that request.
     expect(told.length).toBeGreaterThan(0);
