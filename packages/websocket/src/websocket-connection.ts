@@ -1,0 +1,595 @@
+import {
+  type Clock,
+  type Connection,
+  ConnectionClosedError,
+  type ReadOperation,
+  TimeoutError,
+  type WriteOperation,
+  type WriteResult,
+} from "@sansio/runtime-api";
+import { type CloseInfo, encodeClosePayload, parseClosePayload } from "./close-payload.js";
+import { MessageCompressor, MessageDecompressor } from "./deflate.js";
+import type { DeflateParams } from "./deflate-params.js";
+import { CloseCode, WebSocketError } from "./errors.js";
+import { Opcode, RSV1 } from "./frame-header.js";
+import { FrameReader, type FrameSink, type MessageType } from "./frame-reader.js";
+import type { Role } from "./frame-rules.js";
+import { FrameWriter } from "./frame-writer.js";
+import { MessageStream } from "./message-stream.js";
+import { type ResolvedOptions, resolveOptions, type WebSocketOptions } from "./options.js";
+import { FrameOutput, rejected } from "./output.js";
+
+/** A whole incoming message. */
+export type Message =
+  | { readonly type: "text"; readonly data: string }
+  | { readonly type: "binary"; readonly data: Uint8Array };
+
+/** How the connection ended: the close code and reason, whether the close handshake completed, and the error if one ended it. */
+export interface CloseEvent extends CloseInfo {
+  /** True when both close frames were exchanged. */
+  readonly wasClean: boolean;
+  /** What ended the connection, when it was not a clean close: a `WebSocketError`, `TimeoutError`, `ConnectionLostError`... */
+  readonly error?: unknown;
+}
+
+/** `open`: messages flow; `closing`: a close frame was sent or received, the handshake is finishing; `closed`: done. */
+export type ReadyState = "open" | "closing" | "closed";
+
+/** What a {@link WebSocketConnection} needs besides options: set by the handshake. */
+export interface WebSocketSetup {
+  /** Which side this endpoint is (servers read masked frames, clients send them). */
+  readonly role: Role;
+  /** The negotiated subprotocol, or "". */
+  readonly protocol?: string;
+  /** The negotiated `Sec-WebSocket-Extensions` value, or "". */
+  readonly extensions?: string;
+  /** The negotiated permessage-deflate parameters, or null. */
+  readonly deflate?: DeflateParams | null;
+}
+
+/** A message being sent in fragments (see {@link WebSocketConnection.stream}). */
+export interface MessageWriter {
+  /** Sends `chunk` as the next fragment (text is sent as UTF-8). Resolves when the output is below the high-water mark. */
+  write(chunk: Uint8Array | string): Promise<void>;
+  /** Sends the last fragment (possibly empty) and ends the message. */
+  end(chunk?: Uint8Array | string): Promise<void>;
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
+
+/** Below this many bytes a message is not worth compressing. */
+const DEFAULT_COMPRESS_THRESHOLD = 64;
+
+type Queued = Message | MessageStream;
+
+/**
+ * An open WebSocket (RFC 6455) as a sans-IO {@link Connection}: the handshake is done (see
+ * `acceptWebSocket` / `connectWebSocket`), this speaks frames. Send with {@link send} or {@link stream};
+ * receive with `onmessage`, the async iterator, or (option `streamMessages`) `onstream` / {@link streams}.
+ * Pings are answered, the close handshake is run with a timeout, and optional keep-alive pings are sent
+ * through the driver's timers.
+ */
+export class WebSocketConnection implements Connection, AsyncIterable<Message> {
+  /** Which side this endpoint is. */
+  readonly role: Role;
+  /** The negotiated subprotocol, or "". */
+  readonly protocol: string;
+  /** The negotiated extensions, or "". */
+  readonly extensions: string;
+  /** Told about each whole incoming message (when set, messages are not queued for the iterator). */
+  onmessage: ((message: Message) => void) | undefined;
+  /** With `streamMessages`: told about each incoming message as it begins. */
+  onstream: ((stream: MessageStream) => void) | undefined;
+  /** Told about each ping received (a pong is sent automatically). */
+  onping: ((payload: Uint8Array) => void) | undefined;
+  /** Told about each pong received. */
+  onpong: ((payload: Uint8Array) => void) | undefined;
+  /** Told once when the connection ends (also through {@link closed}). */
+  onclose: ((event: CloseEvent) => void) | undefined;
+  /** Told about an error thrown by one of the callbacks above. Default: `console.error`. */
+  onerror: ((error: unknown) => void) | undefined;
+  /** Settles (never rejects) once the connection has ended. */
+  readonly closed: Promise<CloseEvent>;
+
+  readonly #options: ResolvedOptions;
+  readonly #reader: FrameReader;
+  readonly #writer: FrameWriter;
+  readonly #output: FrameOutput;
+  readonly #compressor: MessageCompressor | null;
+  readonly #compressThreshold: number;
+  #resolveClosed!: (event: CloseEvent) => void;
+  #event: CloseEvent | undefined;
+  #clock: Clock | undefined;
+  #closeSent = false;
+  #closeReceived = false;
+  /** The read side is finished (close frame received, failure, EOF or abort). */
+  #readDone = false;
+  #readResume: (() => void) | undefined;
+  #pendingPong: Uint8Array | null = null;
+  #closeDeadline: number | undefined;
+  #nextPing: number | undefined;
+  #pongDeadline: number | undefined;
+  /** Incoming: the whole message being gathered, or the stream being fed. */
+  #gathering: { type: MessageType; chunks: Uint8Array[]; bytes: number } | null = null;
+  #stream: MessageStream | null = null;
+  /** Incoming messages (or streams) not yet taken by the iterator. */
+  #inbox: Queued[] = [];
+  #inboxBytes = 0;
+  #inboxWaiter: (() => void) | undefined;
+  /** Outgoing: the message being streamed, and data frames queued behind it. */
+  #streaming = false;
+  #deferred: Uint8Array[][] = [];
+
+  constructor(setup: WebSocketSetup, options: WebSocketOptions = {}) {
+    this.role = setup.role;
+    this.protocol = setup.protocol ?? "";
+    this.extensions = setup.extensions ?? "";
+    const resolved = resolveOptions(options);
+    this.#options = resolved;
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    const deflate = setup.deflate ?? null;
+    const server = setup.role === "server";
+    let decompressor: MessageDecompressor | null = null;
+    let compressor: MessageCompressor | null = null;
+    if (deflate !== null) {
+      decompressor = new MessageDecompressor({
+        contextTakeover: !(server ? deflate.clientNoContextTakeover : deflate.serverNoContextTakeover),
+      });
+      // fflate always uses a 32 KiB window: when the peer asked for a smaller one, send uncompressed.
+      const ourWindow = server ? deflate.serverMaxWindowBits : deflate.clientMaxWindowBits;
+      if (ourWindow === 15) {
+        compressor = new MessageCompressor({
+          level: resolved.deflate?.level ?? 6,
+          contextTakeover: !(server ? deflate.serverNoContextTakeover : deflate.clientNoContextTakeover),
+        });
+      }
+    }
+    this.#compressor = compressor;
+    this.#compressThreshold = resolved.deflate?.threshold ?? DEFAULT_COMPRESS_THRESHOLD;
+    this.#reader = new FrameReader(
+      {
+        role: setup.role,
+        decompressor,
+        maxFrameSize: resolved.maxFrameSize,
+        maxMessageSize: resolved.maxMessageSize,
+        maxFragments: resolved.maxFragments,
+      },
+      this.#sink(),
+    );
+    this.#writer = new FrameWriter(!server);
+    this.#output = new FrameOutput(resolved.highWaterMark);
+  }
+
+  // ---- the message API ------------------------------------------------------------------------
+
+  /** `open`, `closing` or `closed`. */
+  get readyState(): ReadyState {
+    if (this.#event !== undefined) return "closed";
+    return this.#closeSent || this.#closeReceived ? "closing" : "open";
+  }
+
+  /** Outgoing bytes queued and not yet written. */
+  get bufferedAmount(): number {
+    return this.#output.bytes;
+  }
+
+  /**
+   * Sends a message: a string as text, bytes as binary. Bytes are sent without copying on the server
+   * side (do not change them afterwards). Resolves once the output is at or below `highWaterMark`
+   * (await it for backpressure); rejects with `ConnectionClosedError` when the connection is closing or
+   * closed (the rejection is pre-handled: not awaiting is safe).
+   */
+  send(data: string | Uint8Array): Promise<void> {
+    if (this.readyState !== "open") return rejected(new ConnectionClosedError("send(): the WebSocket is not open"));
+    const text = typeof data === "string";
+    const payload = text ? utf8Encoder.encode(data) : data;
+    const compress = this.#compressor !== null && payload.length >= this.#compressThreshold;
+    const frame = this.#writer.frame(
+      text ? Opcode.Text : Opcode.Binary,
+      compress ? (this.#compressor as MessageCompressor).compress(payload, true) : payload,
+      true,
+      compress ? RSV1 : 0,
+    );
+    if (this.#streaming) this.#deferred.push(frame);
+    else this.#output.push(frame);
+    return this.#output.drained();
+  }
+
+  /**
+   * Starts a message sent in fragments, for messages too large to hold whole: each `write` is one frame.
+   * Other `send()` calls wait behind it (control frames do not). Only one stream at a time: a second
+   * throws until the first ended.
+   */
+  stream(type: MessageType = "binary"): MessageWriter {
+    if (this.#streaming) throw new Error("stream(): another message is being streamed");
+    if (this.readyState !== "open") throw new ConnectionClosedError("stream(): the WebSocket is not open");
+    this.#streaming = true;
+    const compressor = this.#compressor;
+    let first = true;
+    let done = false;
+    const fragment = (chunk: Uint8Array | string, fin: boolean): Promise<void> => {
+      if (done) return rejected(new Error("the message was already ended"));
+      if (fin) done = true;
+      if (this.readyState !== "open") return rejected(new ConnectionClosedError("the WebSocket is not open"));
+      const bytes = typeof chunk === "string" ? utf8Encoder.encode(chunk) : chunk;
+      const opcode = first ? (type === "text" ? Opcode.Text : Opcode.Binary) : Opcode.Continuation;
+      const payload = compressor !== null ? compressor.compress(bytes, fin) : bytes;
+      this.#output.push(this.#writer.frame(opcode, payload, fin, first && compressor !== null ? RSV1 : 0));
+      first = false;
+      if (fin) this.#endStream();
+      return this.#output.drained();
+    };
+    return {
+      write: (chunk) => fragment(chunk, false),
+      end: (chunk = EMPTY) => fragment(chunk, true),
+    };
+  }
+
+  /** Sends a ping (at most 125 bytes of payload). */
+  ping(payload: Uint8Array | string = EMPTY): void {
+    this.#control(Opcode.Ping, payload);
+  }
+
+  /** Sends an unsolicited pong (a one-way heartbeat; pings are answered automatically). */
+  pong(payload: Uint8Array | string = EMPTY): void {
+    this.#control(Opcode.Pong, payload);
+  }
+
+  /**
+   * Starts the close handshake with `code` (default: none, read as 1005) and `reason`. The connection
+   * ends when the peer answers, or after `closeTimeout`. Throws `RangeError` for a code that may not be
+   * sent (1004-1006, 1015, below 1000 or above 4999) or a reason over 123 UTF-8 bytes.
+   */
+  close(code?: number, reason?: string): void {
+    const payload = encodeClosePayload(code, reason);
+    if (this.#closeSent || this.#event !== undefined) return;
+    this.#sendClose(payload);
+    this.#closeDeadline = this.#clock ? this.#clock.now() + this.#options.closeTimeout : undefined;
+  }
+
+  /** The incoming whole messages, in order; ends when the connection ends. (Not with `streamMessages`.) */
+  [Symbol.asyncIterator](): AsyncIterator<Message> {
+    if (this.#options.streamMessages) throw new TypeError("with streamMessages, use streams()");
+    return this.#iterate<Message>();
+  }
+
+  /** With `streamMessages`: the incoming messages as streams, in order. Read each before the next arrives. */
+  streams(): AsyncIterableIterator<MessageStream> {
+    if (!this.#options.streamMessages) throw new TypeError("streams() needs the streamMessages option");
+    return this.#iterate<MessageStream>();
+  }
+
+  async *#iterate<T extends Queued>(): AsyncIterableIterator<T> {
+    for (;;) {
+      const next = this.#inbox.shift();
+      if (next !== undefined) {
+        if (!(next instanceof MessageStream)) this.#inboxBytes -= messageBytes(next);
+        this.#wakeReader();
+        yield next as T;
+        continue;
+      }
+      if (this.#readDone) return;
+      await new Promise<void>((resolve) => {
+        this.#inboxWaiter = resolve;
+      });
+    }
+  }
+
+  // ---- Connection: input ----------------------------------------------------------------------
+
+  setClock(clock: Clock): void {
+    this.#clock = clock;
+    const now = clock.now();
+    if (this.#options.pingInterval > 0) this.#nextPing = now + this.#options.pingInterval;
+    if (this.#closeSent && this.#closeDeadline === undefined && this.#event === undefined) {
+      this.#closeDeadline = now + this.#options.closeTimeout;
+    }
+  }
+
+  nextReadOperation(): ReadOperation {
+    if (this.#readDone) return "close";
+    return this.#paused() ? "yield" : "read";
+  }
+
+  read(buffer: Uint8Array, offset: number, length: number): number {
+    if (this.#readDone) return length;
+    try {
+      return this.#reader.read(buffer, offset, offset + length);
+    } catch (error) {
+      this.#fail(error);
+      return length;
+    }
+  }
+
+  readEof(buffer: Uint8Array, offset: number, length: number): number {
+    const consumed = this.read(buffer, offset, length);
+    if (this.#readDone) return consumed;
+    // Paused by backpressure: the rest is offered again once the application caught up.
+    if (consumed < length && this.#paused()) return consumed;
+    this.#abort(new ConnectionClosedError("the peer closed the connection without a close frame"));
+    return consumed;
+  }
+
+  yieldReader(resume: () => void): void {
+    this.#readResume = resume;
+    if (this.nextReadOperation() !== "yield") this.#wakeReader();
+  }
+
+  // ---- Connection: output ---------------------------------------------------------------------
+
+  nextWriteOperation(): WriteOperation {
+    const pong = this.#pendingPong;
+    if (pong !== null) {
+      this.#pendingPong = null;
+      if (!this.#closeSent) this.#output.push(this.#writer.frame(Opcode.Pong, pong, true));
+    }
+    return this.#output.nextWriteOperation();
+  }
+
+  reportWriteResult(result: WriteResult): void {
+    this.#output.reportWriteResult(result);
+    if (result === "closed" && this.#event === undefined) {
+      // The peer stopped reading: nothing more can be said, but what it already sent is still read.
+      this.#pendingPong = null;
+      if (!this.#closeSent) this.#closeSent = true;
+    }
+  }
+
+  yieldWriter(resume: () => void): void {
+    if (this.#pendingPong !== null) {
+      resume();
+      return;
+    }
+    this.#output.yieldWriter(resume);
+  }
+
+  reportError(error: unknown): void {
+    this.#abort(error);
+  }
+
+  isClosed(): boolean {
+    return this.#readDone && this.#output.state === "ended";
+  }
+
+  /** Graceful end asked by the driver (e.g. the listener is closing): the close handshake with 1001. */
+  shutdown(): void {
+    if (!this.#closeSent && this.#event === undefined) this.close(CloseCode.GoingAway);
+  }
+
+  // ---- Connection: time -----------------------------------------------------------------------
+
+  nextDeadline(): number | undefined {
+    if (this.#event !== undefined) return undefined;
+    let deadline = this.#closeDeadline;
+    for (const candidate of [this.#pongDeadline, this.#closeSent ? undefined : this.#nextPing]) {
+      if (candidate !== undefined && (deadline === undefined || candidate < deadline)) deadline = candidate;
+    }
+    return deadline;
+  }
+
+  handleTimeout(now: number): void {
+    if (this.#event !== undefined) return;
+    if (this.#closeDeadline !== undefined && now >= this.#closeDeadline) {
+      this.#abort(new TimeoutError(`the peer did not answer the close frame within ${this.#options.closeTimeout} ms`));
+      return;
+    }
+    if (this.#pongDeadline !== undefined && now >= this.#pongDeadline) {
+      this.#fail(
+        new TimeoutError(`no pong within ${this.#options.pongTimeout} ms of a keep-alive ping`),
+        CloseCode.InternalError,
+        "keepalive ping timeout",
+      );
+      return;
+    }
+    if (this.#nextPing !== undefined && now >= this.#nextPing && !this.#closeSent) {
+      this.#control(Opcode.Ping, EMPTY);
+      this.#nextPing = now + this.#options.pingInterval;
+      if (this.#pongDeadline === undefined) this.#pongDeadline = now + this.#options.pongTimeout;
+    }
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  #sink(): FrameSink {
+    return {
+      messageStart: (type) => {
+        if (this.#options.streamMessages) {
+          const stream = new MessageStream(type, () => this.#wakeReader());
+          this.#stream = stream;
+          this.#deliver(stream);
+        } else {
+          this.#gathering = { type, chunks: [], bytes: 0 };
+        }
+      },
+      messageData: (chunk) => {
+        const stream = this.#stream;
+        if (stream !== null) {
+          stream.push(chunk);
+          return;
+        }
+        const gathering = this.#gathering as { chunks: Uint8Array[]; bytes: number };
+        gathering.chunks.push(chunk);
+        gathering.bytes += chunk.length;
+      },
+      messageEnd: () => {
+        const stream = this.#stream;
+        if (stream !== null) {
+          this.#stream = null;
+          stream.end();
+          return;
+        }
+        const { type, chunks, bytes } = this.#gathering as { type: MessageType; chunks: Uint8Array[]; bytes: number };
+        this.#gathering = null;
+        const data = concat(chunks, bytes);
+        this.#deliver(type === "text" ? { type, data: utf8Decoder.decode(data) } : { type, data });
+      },
+      control: (opcode, payload) => this.#onControl(opcode, payload),
+      paused: () => this.#paused(),
+    };
+  }
+
+  #deliver(item: Queued): void {
+    if (item instanceof MessageStream) {
+      if (this.onstream) {
+        this.#callback(this.onstream, item);
+        return;
+      }
+    } else if (this.onmessage) {
+      this.#callback(this.onmessage, item);
+      return;
+    }
+    this.#inbox.push(item);
+    if (!(item instanceof MessageStream)) this.#inboxBytes += messageBytes(item);
+    this.#wakeInbox();
+  }
+
+  #onControl(opcode: number, payload: Uint8Array): void {
+    if (opcode === Opcode.Ping) {
+      // Only the latest ping is answered when several arrive before the writer runs (RFC 6455 §5.5.3):
+      // a ping flood cannot grow the output.
+      if (!this.#closeSent) {
+        this.#pendingPong = payload;
+        this.#output.wakeWriter();
+      }
+      if (this.onping) this.#callback(this.onping, payload);
+      return;
+    }
+    if (opcode === Opcode.Pong) {
+      this.#pongDeadline = undefined;
+      if (this.onpong) this.#callback(this.onpong, payload);
+      return;
+    }
+    // Close.
+    const info = parseClosePayload(payload); // throws WebSocketError for a bad payload: read() fails the connection
+    this.#closeReceived = true;
+    this.#readDone = true;
+    if (!this.#closeSent) {
+      // Echo the code (RFC 6455 §5.5.1); none when the peer sent none.
+      this.#sendClose(info.code === CloseCode.NoStatus ? EMPTY : encodeClosePayload(info.code));
+    }
+    this.#finish({ code: info.code, reason: info.reason, wasClean: true });
+  }
+
+  #control(opcode: number, payload: Uint8Array | string): void {
+    const bytes = typeof payload === "string" ? utf8Encoder.encode(payload) : payload;
+    if (bytes.length > 125) throw new RangeError("a control frame payload is at most 125 bytes");
+    if (this.#closeSent) return;
+    this.#output.push(this.#writer.frame(opcode, bytes, true));
+  }
+
+  #sendClose(payload: Uint8Array): void {
+    this.#closeSent = true;
+    this.#pendingPong = null;
+    this.#flushDeferred();
+    this.#output.push(this.#writer.frame(Opcode.Close, payload, true));
+    this.#output.end();
+  }
+
+  #endStream(): void {
+    this.#streaming = false;
+    this.#flushDeferred();
+  }
+
+  #flushDeferred(): void {
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    for (const frame of deferred) this.#output.push(frame);
+  }
+
+  /** The peer broke the protocol or a limit (or a keep-alive timed out): send a close frame with the code, stop reading. */
+  #fail(error: unknown, code?: number, reason = ""): void {
+    if (this.#event !== undefined) return;
+    const closeCode = code ?? (error instanceof WebSocketError ? error.closeCode : CloseCode.InternalError);
+    this.#readDone = true;
+    if (!this.#closeSent) {
+      this.#streaming = false;
+      this.#deferred = [];
+      this.#sendClose(encodeClosePayload(closeCode, reason));
+    }
+    this.#finish({ code: closeCode, reason, wasClean: false, error });
+  }
+
+  /** The connection is gone or given up on (I/O error, EOF without close, close timeout): stop both sides now. */
+  #abort(error: unknown): void {
+    this.#readDone = true;
+    this.#output.discard(error instanceof ConnectionClosedError ? error : undefined);
+    this.#wakeReader();
+    this.#finish({ code: CloseCode.Abnormal, reason: "", wasClean: false, error });
+  }
+
+  #finish(event: CloseEvent): void {
+    if (this.#event !== undefined) return;
+    this.#event = event;
+    this.#closeDeadline = undefined;
+    this.#pongDeadline = undefined;
+    this.#nextPing = undefined;
+    const lost = event.error ?? new ConnectionClosedError("the connection closed in the middle of a message");
+    this.#stream?.fail(lost);
+    this.#stream = null;
+    this.#gathering = null;
+    this.#wakeInbox();
+    this.#wakeReader();
+    this.#resolveClosed(event);
+    if (this.onclose) this.#callback(this.onclose, event);
+  }
+
+  #paused(): boolean {
+    if (this.#readDone) return true;
+    const limit = this.#options.receiveHighWaterMark;
+    if (this.#stream !== null && this.#stream.buffered > limit) return true;
+    if (this.#options.streamMessages) {
+      // The next message waits until the application took the streams before it.
+      return this.#inbox.length > 0 && this.#stream === null;
+    }
+    return this.#inboxBytes > limit;
+  }
+
+  #wakeReader(): void {
+    const resume = this.#readResume;
+    if (resume && !this.#paused()) {
+      this.#readResume = undefined;
+      resume();
+    } else if (resume && this.#readDone) {
+      this.#readResume = undefined;
+      resume();
+    }
+  }
+
+  #wakeInbox(): void {
+    const waiter = this.#inboxWaiter;
+    this.#inboxWaiter = undefined;
+    waiter?.();
+  }
+
+  #callback<T>(callback: (value: T) => void, value: T): void {
+    try {
+      callback(value);
+    } catch (error) {
+      try {
+        if (this.onerror) this.onerror(error);
+        else console.error("WebSocket callback failed:", error);
+      } catch {
+        // Nothing more can be done with an error from the error handler.
+      }
+    }
+  }
+}
+
+function messageBytes(message: Message): number {
+  return message.type === "text" ? message.data.length : message.data.length;
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const all = new Uint8Array(total);
+  let p = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, p);
+    p += chunk.length;
+  }
+  return all;
+}

@@ -1,0 +1,189 @@
+import type { Connection, ReadOperation, WriteOperation, WriteResult } from "@sansio/runtime-api";
+import { createMemoryRuntime, type MemoryRuntimeOptions } from "@sansio/runtime-api/testing";
+import type { DeflateParams } from "../src/deflate-params.js";
+import { encodeFrameHeader, parseFrameHeader } from "../src/frame-header.js";
+import { maskInPlace } from "../src/mask.js";
+import type { WebSocketOptions } from "../src/options.js";
+import { WebSocketConnection } from "../src/websocket-connection.js";
+
+/** Chunkings every connection test runs at: one byte at a time, small odd sizes, seeded random, whole. */
+export const CHUNKINGS: ReadonlyArray<[string, MemoryRuntimeOptions]> = [
+  ["1-byte reads", { readSize: 1, writeSize: 3 }],
+  ["7-byte reads", { readSize: 7, writeSize: "random", seed: 3 }],
+  ["random reads and writes", { readSize: "random", writeSize: "random", seed: 11, delays: true }],
+  ["whole chunks", {}],
+];
+
+export const DEFLATE: DeflateParams = {
+  serverNoContextTakeover: false,
+  clientNoContextTakeover: false,
+  serverMaxWindowBits: 15,
+  clientMaxWindowBits: 15,
+};
+
+/** A server and a client WebSocketConnection talking over the in-memory runtime (no HTTP handshake). */
+export async function connectedPair(
+  memoryOptions: MemoryRuntimeOptions,
+  options: { server?: WebSocketOptions; client?: WebSocketOptions; deflate?: DeflateParams | null } = {},
+): Promise<{ server: WebSocketConnection; client: WebSocketConnection }> {
+  const memory = createMemoryRuntime(memoryOptions);
+  const deflate = options.deflate ?? null;
+  let server: WebSocketConnection | undefined;
+  await memory.listen({ port: 80 }, () => {
+    server = new WebSocketConnection({ role: "server", deflate }, options.server);
+    return server;
+  });
+  const client = new WebSocketConnection({ role: "client", deflate }, options.client);
+  await memory.connect({ port: 80 }, client);
+  for (let i = 0; i < 100 && server === undefined; i++) await new Promise((r) => setTimeout(r, 1));
+  if (server === undefined) throw new Error("the server connection was not made");
+  return { server, client };
+}
+
+/** A peer that sends scripted bytes and records everything it receives, until EOF. */
+export class RawPeer implements Connection {
+  readonly received: Uint8Array[] = [];
+  readonly eof: Promise<void>;
+  #eof = false;
+  #resolveEof!: () => void;
+  #queue: Uint8Array[] = [];
+  #ending = false;
+  #ended = false;
+  #writeResume: (() => void) | undefined;
+
+  constructor() {
+    this.eof = new Promise((resolve) => {
+      this.#resolveEof = resolve;
+    });
+  }
+
+  /** Queues bytes to send. */
+  send(...chunks: Uint8Array[]): void {
+    this.#queue.push(...chunks.filter((c) => c.length > 0));
+    this.#wake();
+  }
+
+  /** Sends FIN after what is queued. */
+  end(): void {
+    this.#ending = true;
+    this.#wake();
+  }
+
+  /** Everything received so far, as one array. */
+  bytes(): Uint8Array {
+    return new Uint8Array(Buffer.concat(this.received));
+  }
+
+  nextReadOperation(): ReadOperation {
+    return this.#eof ? "close" : "read";
+  }
+  read(buffer: Uint8Array, offset: number, length: number): number {
+    this.received.push(buffer.slice(offset, offset + length));
+    return length;
+  }
+  readEof(buffer: Uint8Array, offset: number, length: number): number {
+    this.read(buffer, offset, length);
+    this.#eof = true;
+    this.#resolveEof();
+    // Stop writing too once the other side has closed.
+    this.#ending = true;
+    this.#wake();
+    return length;
+  }
+  yieldReader(): void {}
+  nextWriteOperation(): WriteOperation {
+    if (this.#queue.length > 0) return { kind: "write", iovecs: [...this.#queue] };
+    if (this.#ending) {
+      this.#ended = true;
+      return { kind: "close" };
+    }
+    return { kind: "yield" };
+  }
+  reportWriteResult(result: WriteResult): void {
+    if (result === "closed") {
+      this.#queue = [];
+      this.#ending = true;
+      return;
+    }
+    let n = result;
+    while (n > 0) {
+      const first = this.#queue[0] as Uint8Array;
+      if (n >= first.length) {
+        n -= first.length;
+        this.#queue.shift();
+      } else {
+        this.#queue[0] = first.subarray(n);
+        n = 0;
+      }
+    }
+  }
+  yieldWriter(resume: () => void): void {
+    this.#writeResume = resume;
+    if (this.#queue.length > 0 || this.#ending) this.#wake();
+  }
+  reportError(): void {
+    this.#eof = true;
+    this.#resolveEof();
+  }
+  isClosed(): boolean {
+    return this.#eof && this.#ended;
+  }
+  shutdown(): void {
+    this.end();
+  }
+  #wake(): void {
+    const resume = this.#writeResume;
+    this.#writeResume = undefined;
+    resume?.();
+  }
+}
+
+/** A frame as the tests write and read them. */
+export interface TestFrame {
+  readonly opcode: number;
+  readonly payload: Uint8Array;
+  readonly fin?: boolean;
+  readonly rsv?: number;
+}
+
+/** Encodes a frame as a client would (masked with a fixed key) or a server (unmasked). */
+export function frame(f: TestFrame, masked = true): Uint8Array {
+  const mask = masked ? 0x12345678 : null;
+  const header = encodeFrameHeader({
+    fin: f.fin ?? true,
+    rsv: f.rsv ?? 0,
+    opcode: f.opcode,
+    mask,
+    length: f.payload.length,
+  });
+  const payload = new Uint8Array(f.payload); // a copy (Buffer.prototype.slice would share memory)
+  if (mask !== null) maskInPlace(payload, 0, payload.length, mask, 0);
+  return new Uint8Array(Buffer.concat([header, payload]));
+}
+
+/** Splits received bytes into frames (no rule checks; unmasks when masked). Trailing partial bytes are returned as `rest`. */
+export function decodeFrames(bytes: Uint8Array): { frames: Array<Required<TestFrame>>; rest: number } {
+  const frames: Array<Required<TestFrame>> = [];
+  let p = 0;
+  for (;;) {
+    const parsed = parseFrameHeader(bytes, p, bytes.length);
+    if (parsed.kind !== "header" || bytes.length - p - parsed.size < parsed.header.length) break;
+    const { header, size } = parsed;
+    const payload = bytes.slice(p + size, p + size + header.length);
+    if (header.mask !== null) maskInPlace(payload, 0, payload.length, header.mask, 0);
+    frames.push({ opcode: header.opcode, payload, fin: header.fin, rsv: header.rsv });
+    p += size + header.length;
+  }
+  return { frames, rest: bytes.length - p };
+}
+
+export const text = (s: string) => new TextEncoder().encode(s);
+export const hex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
+
+/** The close code in a close frame's payload (1005 when empty). */
+export function closeCodeOf(payload: Uint8Array): number {
+  return payload.length >= 2 ? ((payload[0] as number) << 8) | (payload[1] as number) : 1005;
+}
+
+/** Resolves after `ms` of real time (for bounded waits in tests only). */
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
