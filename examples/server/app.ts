@@ -1,8 +1,22 @@
 // The demo app: one HTTP/1.1 handler, served by @sansio/http1 on any sansio runtime adapter.
 // Runtime entries (node.ts, deno.ts, bun.ts) differ only in the adapter they import.
 
-import { type Handler, HttpParseError, http1Server } from "@sansio/http1";
-import { ConnectionClosedError, ConnectionLostError, type Listener, type Runtime } from "@sansio/runtime-api";
+import {
+  type Handler,
+  HttpParseError,
+  http1Server,
+  type IncomingRequest,
+  type ObservedResponseHead,
+  type ServerOptions,
+} from "@sansio/http1";
+import {
+  type Address,
+  ConnectionClosedError,
+  ConnectionLostError,
+  type Listener,
+  type Runtime,
+  TimeoutError,
+} from "@sansio/runtime-api";
 
 /** Largest body `GET /stream?bytes=N` generates (16 GiB): a bound, not a buffer; it streams. */
 const MAX_STREAM_BYTES = 16 * 1024 ** 3;
@@ -73,16 +87,32 @@ export function createApp(runtimeName: string): Handler {
   };
 }
 
-/** Where to listen. */
+/** Where to listen, and how. */
 export interface ServeOptions {
   readonly host: string;
   readonly port: number;
+  /** No access log. */
+  readonly quiet: boolean;
+  /** HTTP/1.1 timeouts in ms (`undefined`: @sansio/http1's defaults). */
+  readonly timeouts: Pick<ServerOptions, "keepAliveTimeout" | "headersTimeout" | "requestTimeout">;
 }
 
-/** Parses `--host HOST --port PORT` (also `--host=HOST`); defaults 127.0.0.1 and 8080. */
+const TIMEOUT_FLAGS = {
+  "--keep-alive-timeout": "keepAliveTimeout",
+  "--headers-timeout": "headersTimeout",
+  "--request-timeout": "requestTimeout",
+} as const;
+
+/**
+ * Parses `--host HOST --port PORT` (also `--host=HOST`), `--quiet`, and `--keep-alive-timeout MS`,
+ * `--headers-timeout MS`, `--request-timeout MS`; defaults 127.0.0.1, 8080, an access log, and
+ * @sansio/http1's timeouts.
+ */
 export function parseServeArgs(args: readonly string[]): ServeOptions {
   let host = "127.0.0.1";
   let port = 8080;
+  let quiet = false;
+  const timeouts: { -readonly [K in keyof ServeOptions["timeouts"]]: number } = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const [flag, inline] = arg.includes("=")
@@ -98,14 +128,35 @@ export function parseServeArgs(args: readonly string[]): ServeOptions {
       const text = value();
       port = Number(text);
       if (!/^\d+$/.test(text) || port > 65535) throw new Error(`--port must be 0-65535, got ${text}`);
+    } else if (flag === "--quiet" && inline === undefined) quiet = true;
+    else if (flag in TIMEOUT_FLAGS) {
+      const text = value();
+      if (!/^\d+$/.test(text)) throw new Error(`${flag} must be a number of milliseconds (0 disables), got ${text}`);
+      timeouts[TIMEOUT_FLAGS[flag as keyof typeof TIMEOUT_FLAGS]] = Number(text);
     } else throw new Error(`unknown argument ${arg}`);
   }
-  return { host, port };
+  return { host, port, quiet, timeouts };
 }
 
-/** Errors that only mean a client went away: not worth a log line. */
+function showAddress(address: Address | undefined): string {
+  if (address === undefined) return "-";
+  return address.transport === "tcp" ? address.hostname : address.path;
+}
+
+/**
+ * One access-log line per response, from the response observer: time, client address, request line
+ * and status (`"-"` for a request whose head was malformed or timed out).
+ */
+export function accessLogLine(head: ObservedResponseHead, request: IncomingRequest | undefined, now: Date): string {
+  const line = request ? `${request.method} ${request.target} ${request.version}` : "-";
+  return `${now.toISOString()} ${showAddress(request?.session?.remote)} "${line}" ${head.status}`;
+}
+
+/** Errors that only mean a client went away or idled out: not worth a log line. */
 function isDisconnect(error: unknown): boolean {
-  return error instanceof ConnectionClosedError || error instanceof ConnectionLostError;
+  return (
+    error instanceof ConnectionClosedError || error instanceof ConnectionLostError || error instanceof TimeoutError
+  );
 }
 
 /**
@@ -113,8 +164,10 @@ function isDisconnect(error: unknown): boolean {
  * The caller closes the returned listener on SIGINT/SIGTERM.
  */
 export async function serve(runtime: Runtime, runtimeName: string, args: readonly string[]): Promise<Listener> {
-  const { host, port } = parseServeArgs(args);
+  const { host, port, quiet, timeouts } = parseServeArgs(args);
   const accept = http1Server(createApp(runtimeName), {
+    ...timeouts,
+    onResponseHead: quiet ? undefined : (head, request) => console.log(accessLogLine(head, request, new Date())),
     onError: (error, request) => {
       if (!isDisconnect(error) && !(error instanceof HttpParseError)) {
         console.error(`error${request ? ` in ${request.method} ${request.target}` : ""}:`, error);

@@ -11,10 +11,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const RUNTIMES = ["node", "deno", "bun"];
 
-const USAGE = `usage: npm start -- [--runtime node|deno|bun] [--host HOST] [--port PORT]
-  --runtime  which runtime serves the demo (default node)
-  --host     interface to listen on (default 127.0.0.1)
-  --port     port, 0 for any free one (default 8080)`;
+const USAGE = `usage: npm start -- [--runtime node|deno|bun] [--host HOST] [--port PORT] [--quiet] [--*-timeout MS]
+  --runtime             which runtime serves the demo (default node)
+  --host                interface to listen on (default 127.0.0.1)
+  --port                port, 0 for any free one (default 8080)
+  --quiet               no access log (one line per response otherwise)
+  --keep-alive-timeout  ms a kept-alive connection may idle between requests (default 5000, 0 disables)
+  --headers-timeout     ms for a whole request head (default 60000, 0 disables)
+  --request-timeout     ms for a whole request, head and body (default 300000, 0 disables)`;
 
 /** Splits out --runtime; everything else goes to the runtime entry. */
 function parseArgs(argv) {

@@ -1,4 +1,5 @@
 import {
+  type Clock,
   type Connection,
   ConnectionClosedError,
   type ReadOperation,
@@ -9,15 +10,15 @@ import { type Body, BodyChannel, type BodyOwner, EMPTY_BODY } from "./body.js";
 import { BodyDecoder, type BodySink } from "./body-decoder.js";
 import { BodyEncoder } from "./body-encoder.js";
 import { ReceivedResponse } from "./client-response.js";
-import type { ClientOptions, ClientRequestInit, ClientResponse } from "./client-types.js";
+import type { ClientOptions, ClientRequestInit, ClientResponse, RequestObserver } from "./client-types.js";
 import { ConnectionOutput } from "./connection-output.js";
-import { HttpParseError } from "./errors.js";
+import { HttpParseError, HttpTimeoutError } from "./errors.js";
 import { keepAliveAfter, responseBodyFraming } from "./framing.js";
 import type { ResponseHead } from "./head.js";
 import { utf8 } from "./head-encoder.js";
 import { HeadParser } from "./head-parser.js";
-import { toHeaderList } from "./headers.js";
-import { positiveOption } from "./options.js";
+import { type HeaderList, toHeaderList } from "./headers.js";
+import { positiveOption, timeoutOption } from "./options.js";
 import { PendingResume } from "./pending-resume.js";
 import { encodeRequestHead, type RequestBodyFraming, type RequestBodySize } from "./request-head.js";
 import { isStreamBody } from "./write-helpers.js";
@@ -35,6 +36,8 @@ type Ending = "graceful" | "failed";
 /** One request and its response. */
 interface Exchange {
   readonly method: string;
+  readonly target: string;
+  readonly headers: HeaderList;
   readonly head: Uint8Array;
   readonly body: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | null;
   /** How the body is framed on the wire. */
@@ -46,6 +49,8 @@ interface Exchange {
   readonly reject: (error: unknown) => void;
   responded: boolean;
   channel: BodyChannel | null;
+  /** When the whole request was queued for writing (with a clock): its response-head wait starts then. */
+  sentAt: number | undefined;
 }
 
 /**
@@ -76,11 +81,29 @@ export class ClientConnection implements Connection {
   #provenKeepAlive = false;
   #sentAny = false;
   #failure: unknown;
+  readonly #onRequestHead: RequestObserver | undefined;
+  readonly #finalise: ((client: ClientConnection) => void) | undefined;
+  #finalised = false;
+  /** Resolvers of {@link notify} promises, settled when `outstanding` changes or the connection closes. */
+  #notifyWaiters: (() => void)[] = [];
+  // ---- time (only with a driver clock: see setClock) ----
+  readonly #responseHeadTimeout: number;
+  readonly #keepAliveTimeout: number;
+  #clock: Clock | undefined;
+  #deadline: number | undefined;
+  /** When the connection last had nothing outstanding (the keep-alive timeout runs from then). */
+  #idleSince = 0;
+  /** When the last response completed or a 1xx arrived: a pipelined response's head wait starts no earlier. */
+  #lastProgress = 0;
 
   constructor(options: ClientOptions = {}) {
     this.#host = options.host;
     this.#persistent = options.persistent;
     this.#bodyHighWaterMark = positiveOption(options.bodyHighWaterMark, 64 * 1024, "bodyHighWaterMark");
+    this.#responseHeadTimeout = timeoutOption(options.responseHeadTimeout, 60_000, "responseHeadTimeout");
+    this.#keepAliveTimeout = timeoutOption(options.keepAliveTimeout, 4000, "keepAliveTimeout");
+    this.#onRequestHead = options.onRequestHead;
+    this.#finalise = options.finalise;
     this.#out = new ConnectionOutput(positiveOption(options.writeHighWaterMark, 64 * 1024, "writeHighWaterMark"));
     const limits = {
       maxStartLineBytes: positiveOption(options.maxStatusLineBytes, 8192, "maxStatusLineBytes"),
@@ -101,6 +124,15 @@ export class ClientConnection implements Connection {
   /** Requests sent or queued whose response has not been completely received. */
   get outstanding(): number {
     return this.#pending.length + this.#inflight.length;
+  }
+
+  /**
+   * Resolves the next time {@link outstanding} changes or the connection closes (at once if it is
+   * closed already), as cohttp's `Connection.notify`. Never rejects.
+   */
+  notify(): Promise<void> {
+    if (this.#input === "closed") return Promise.resolve();
+    return new Promise<void>((resolve) => this.#notifyWaiters.push(resolve));
   }
 
   /**
@@ -127,12 +159,14 @@ export class ClientConnection implements Connection {
       bodySize = body.length;
     } else if (body instanceof Uint8Array) bodySize = body.length;
     else bodySize = "absent";
+    const target = init.target ?? "/";
+    const headers = toHeaderList(init.headers);
     let encoded: ReturnType<typeof encodeRequestHead>;
     try {
       encoded = encodeRequestHead({
         method,
-        target: init.target ?? "/",
-        headers: toHeaderList(init.headers),
+        target,
+        headers,
         defaultHost: this.#host,
         bodySize,
         lastRequest: this.#persistent === false,
@@ -144,6 +178,8 @@ export class ClientConnection implements Connection {
     return new Promise<ClientResponse>((resolve, reject) => {
       this.#pending.push({
         method,
+        target,
+        headers,
         head: encoded.head,
         body: body as Exchange["body"],
         framing: encoded.framing,
@@ -153,8 +189,11 @@ export class ClientConnection implements Connection {
         reject,
         responded: false,
         channel: null,
+        sentAt: undefined,
       });
       this.#startNext();
+      this.#rearm();
+      this.#changed();
     });
   }
 
@@ -278,8 +317,70 @@ export class ClientConnection implements Connection {
     this.#end(error, "failed");
   }
 
+  /** True once the connection is finished in both directions (no request can be sent on it). */
   isClosed(): boolean {
     return this.#input === "closed" && this.#out.closed;
+  }
+
+  // ---- Connection: time -----------------------------------------------------------------------
+
+  setClock(clock: Clock): void {
+    this.#clock = clock;
+    this.#idleSince = clock.now();
+    this.#lastProgress = this.#idleSince;
+    for (const exchange of this.#inflight)
+      if (!exchange.responded && this.#writing !== exchange) exchange.sentAt ??= this.#idleSince;
+    this.#rearm();
+  }
+
+  nextDeadline(): number | undefined {
+    return this.#deadline;
+  }
+
+  handleTimeout(now: number): void {
+    const deadline = this.#deadline;
+    if (deadline === undefined || now < deadline) return;
+    const first = this.#inflight[0];
+    if (this.#input === "head" && first !== undefined && !first.responded) {
+      // No byte of the response yet: the request may be sent again elsewhere.
+      const retryable = !this.#parser.started;
+      this.#end(new HttpTimeoutError("response-head", this.#responseHeadTimeout, { retryable }), "failed");
+    } else if (this.outstanding === 0) {
+      this.#end(new HttpTimeoutError("keep-alive", this.#keepAliveTimeout), "graceful");
+    }
+    this.#rearm();
+  }
+
+  /** Recomputes the deadline {@link nextDeadline} answers (no timer is touched here). */
+  #rearm(): void {
+    if (this.#clock === undefined) return;
+    let deadline: number | undefined;
+    const first = this.#inflight[0];
+    if (this.#input === "head" && !this.#closing && this.#failure === undefined) {
+      if (first !== undefined) {
+        if (!first.responded && first.sentAt !== undefined && this.#responseHeadTimeout > 0) {
+          deadline = Math.max(first.sentAt, this.#lastProgress) + this.#responseHeadTimeout;
+        }
+      } else if (this.#pending.length === 0 && this.#keepAliveTimeout > 0) {
+        deadline = this.#idleSince + this.#keepAliveTimeout;
+      }
+    }
+    this.#deadline = deadline;
+  }
+
+  /** The whole request of `exchange` is queued: its response-head wait starts. */
+  #requestSent(exchange: Exchange): void {
+    if (this.#clock === undefined) return;
+    exchange.sentAt = this.#clock.now();
+    this.#rearm();
+  }
+
+  /** `outstanding` changed or the connection closed: settle the {@link notify} promises. */
+  #changed(): void {
+    const waiters = this.#notifyWaiters;
+    if (waiters.length === 0) return;
+    this.#notifyWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   // ---- writing requests -----------------------------------------------------------------------
@@ -304,13 +405,27 @@ export class ClientConnection implements Connection {
     while (this.#pending.length > 0 && this.#mayStartNext()) {
       const exchange = this.#pending.shift() as Exchange;
       this.#inflight.push(exchange);
+      this.#observe(exchange);
       this.#out.send(exchange.head);
       const body = exchange.body;
-      if (body instanceof Uint8Array) this.#out.send(body);
-      else if (body !== null) {
+      if (body === null || body instanceof Uint8Array) {
+        if (body !== null) this.#out.send(body);
+        this.#requestSent(exchange);
+      } else {
         this.#writing = exchange;
         void this.#pump(exchange, body);
       }
+    }
+  }
+
+  /** Tells the request-head observer, if any (an observer that throws is ignored). */
+  #observe(exchange: Exchange): void {
+    const observer = this.#onRequestHead;
+    if (observer === undefined) return;
+    try {
+      observer({ method: exchange.method, target: exchange.target, headers: exchange.headers, bytes: exchange.head });
+    } catch {
+      // The observer's failure does not break the exchange.
     }
   }
 
@@ -330,6 +445,7 @@ export class ClientConnection implements Connection {
       const missing = encoder.end(out);
       if (missing !== 0) throw new RangeError(`the request body is ${missing} bytes short of its Content-Length`);
       this.#writing = null;
+      this.#requestSent(exchange);
       this.#startNext();
     } catch (error) {
       // The request cannot be completed on this connection.
@@ -343,6 +459,7 @@ export class ClientConnection implements Connection {
     const exchange = this.#inflight[0] as Exchange;
     const status = head.status;
     if (status < 200 && status !== 101) {
+      this.#progress();
       try {
         exchange.onInformational?.(status, head.headers);
       } catch {
@@ -370,6 +487,8 @@ export class ClientConnection implements Connection {
     if (status === 101) {
       this.#inflight.shift();
       this.#input = "upgraded";
+      this.#deadline = undefined;
+      this.#changed();
       return;
     }
     if (this.#decoder.done) this.#onBodyDone();
@@ -380,6 +499,8 @@ export class ClientConnection implements Connection {
     exchange.channel?.end(this.#decoder.trailers);
     exchange.channel = null;
     this.#input = "head";
+    this.#progress();
+    this.#changed();
     if (this.#serverCloses || exchange.closeAfter) {
       this.#end(
         new ConnectionClosedError("the server closed the connection; the request was not answered"),
@@ -389,7 +510,15 @@ export class ClientConnection implements Connection {
     }
     this.#startNext();
     this.#closeIfIdle();
+    this.#rearm();
     this.#reader.wake();
+  }
+
+  /** A response completed or a 1xx arrived: the next response-head wait (and idling) starts now. */
+  #progress(): void {
+    if (this.#clock === undefined) return;
+    this.#lastProgress = this.#clock.now();
+    this.#idleSince = this.#lastProgress;
   }
 
   // ---- closing --------------------------------------------------------------------------------
@@ -398,15 +527,31 @@ export class ClientConnection implements Connection {
     if (this.#shuttingDown && this.outstanding === 0 && !this.#closing) {
       this.#closing = true;
       this.#input = "closed";
+      this.#deadline = undefined;
+      this.#callFinalise();
       this.#out.finish();
       this.#reader.wake();
+      this.#changed();
+    }
+  }
+
+  /** Calls the `finalise` hook once, when the connection closes (before waiting requests are failed). */
+  #callFinalise(): void {
+    if (this.#finalised) return;
+    this.#finalised = true;
+    try {
+      this.#finalise?.(this);
+    } catch {
+      // The hook's failure does not stop the close.
     }
   }
 
   #failPending(error: unknown): void {
     const pending = this.#pending;
+    if (pending.length === 0) return;
     this.#pending = [];
     for (const exchange of pending) exchange.reject(error);
+    this.#changed();
   }
 
   /**
@@ -418,7 +563,9 @@ export class ClientConnection implements Connection {
     if (ending === "graceful") this.#closing = true;
     else this.#failure = error;
     this.#input = "closed";
+    this.#deadline = undefined;
     this.#writing = null;
+    this.#callFinalise();
     this.#out.discard(error);
     this.#out.finish();
     const inflight = this.#inflight;
@@ -435,6 +582,7 @@ export class ClientConnection implements Connection {
       else exchange.reject(i === 0 ? error : unanswered);
     }
     this.#failPending(unanswered);
+    this.#changed();
     this.#reader.wake();
     this.#out.wake();
   }

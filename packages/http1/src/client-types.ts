@@ -1,6 +1,22 @@
+import type { ClientConnection } from "./client-connection.js";
 import type { HeaderList, HeadersInit } from "./headers.js";
 import type { HttpMessage } from "./message.js";
 import type { ResponseBody } from "./server-types.js";
+
+/** A request head about to be written, as a {@link RequestObserver} sees it. */
+export interface ObservedRequestHead {
+  /** The method. */
+  readonly method: string;
+  /** The request target. */
+  readonly target: string;
+  /** The header fields given to `request()` (the client may add Host, Content-Length, Transfer-Encoding, Connection: see {@link bytes}). */
+  readonly headers: HeaderList;
+  /** The encoded head, request line to the empty line. Do not change it: it is what is sent. */
+  readonly bytes: Uint8Array;
+}
+
+/** Told about every request head just before it is written. An observer that throws does not break the exchange. */
+export type RequestObserver = (head: ObservedRequestHead) => void;
 
 /** Options of an HTTP/1.1 client connection. */
 export interface ClientOptions {
@@ -22,6 +38,26 @@ export interface ClientOptions {
   readonly bodyHighWaterMark?: number;
   /** Queued request bytes above which a streamed request body waits. Default 64 KiB. */
   readonly writeHighWaterMark?: number;
+  /**
+   * Most milliseconds from the end of a request (or the end of the response before it, when
+   * pipelined) to the head of its response; then the request rejects with `HttpTimeoutError`
+   * (`timeout: "response-head"`, `retryable` when no byte of the response arrived) and the
+   * connection closes. Default 60000; 0 disables.
+   */
+  readonly responseHeadTimeout?: number;
+  /**
+   * Most milliseconds the connection stays open with no request outstanding; then it closes
+   * (`finalise` and `notify` hear it). Default 4000 (below the usual server keep-alive of 5 s, so the
+   * client closes first rather than racing the server's close); 0 disables.
+   */
+  readonly keepAliveTimeout?: number;
+  /** Told about every request head just before it is written (logs, metrics). */
+  readonly onRequestHead?: RequestObserver;
+  /**
+   * As cohttp's `finalise`: called once when the connection closes, before the requests still waiting
+   * on it are failed (e.g. to stop routing new requests to it). A hook that throws is ignored.
+   */
+  readonly finalise?: (client: ClientConnection) => void;
 }
 
 /** One request to send. */

@@ -1,8 +1,14 @@
 export type { Body } from "./body.js";
 export { ClientConnection, createClientConnection } from "./client-connection.js";
-export type { ClientOptions, ClientRequestInit, ClientResponse } from "./client-types.js";
-export type { HttpParseErrorCode } from "./errors.js";
-export { HttpParseError } from "./errors.js";
+export type {
+  ClientOptions,
+  ClientRequestInit,
+  ClientResponse,
+  ObservedRequestHead,
+  RequestObserver,
+} from "./client-types.js";
+export type { HttpParseErrorCode, HttpTimeout } from "./errors.js";
+export { HttpParseError, HttpTimeoutError } from "./errors.js";
 export type { HeaderList, HeadersInit } from "./headers.js";
 export { getHeader, getHeaderAll, hasToken } from "./headers.js";
 export type { HttpMessage, HttpVersion } from "./message.js";
@@ -13,7 +19,9 @@ export type {
   ErrorResponse,
   Handler,
   IncomingRequest,
+  ObservedResponseHead,
   ResponseBody,
+  ResponseObserver,
   ResponseWriter,
   ServerOptions,
 } from "./server-types.js";

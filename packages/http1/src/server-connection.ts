@@ -1,27 +1,36 @@
 import {
+  type Clock,
   type Connection,
   ConnectionClosedError,
   type ReadOperation,
   type Session,
   UnsupportedError,
-  UpgradableConnection,
   type WriteOperation,
   type WriteResult,
 } from "@sansio/runtime-api";
 import { BodyChannel, type BodyOwner, EMPTY_BODY } from "./body.js";
 import { BodyDecoder, type BodySink } from "./body-decoder.js";
 import { ConnectionOutput } from "./connection-output.js";
-import type { HttpParseError } from "./errors.js";
+import { type HttpParseError, type HttpTimeout, HttpTimeoutError } from "./errors.js";
 import { peerAllowsKeepAlive, requestBodyFraming } from "./framing.js";
 import type { RequestHead } from "./head.js";
 import { CONTINUE_RESPONSE } from "./head-encoder.js";
 import { type HeadLimits, HeadParser } from "./head-parser.js";
-import { positiveOption } from "./options.js";
+import type { HeaderList } from "./headers.js";
+import { positiveOption, timeoutOption } from "./options.js";
 import { PendingResume } from "./pending-resume.js";
 import { ServerRequest } from "./server-request.js";
 import { type AfterResponse, type ResponseChannel, ServerResponse } from "./server-response.js";
-import type { ErrorHandler, ErrorResponse, Handler, IncomingRequest, ServerOptions } from "./server-types.js";
+import type {
+  ErrorHandler,
+  ErrorResponse,
+  Handler,
+  IncomingRequest,
+  ResponseObserver,
+  ServerOptions,
+} from "./server-types.js";
 import { reasonPhrase } from "./status.js";
+import { ClockedUpgradableConnection } from "./upgradable.js";
 import { handledRejection } from "./write-helpers.js";
 
 /**
@@ -30,7 +39,8 @@ import { handledRejection } from "./write-helpers.js";
  * - `body`: decoding the current request's body into `body` (the handler's, or being discarded);
  * - `await-response`: the request was read completely; waiting for its response to finish;
  * - `linger`: closing after an error: input is read and dropped (so the peer reads the response
- *   rather than a reset) until it ends or {@link LINGER_LIMIT} bytes were dropped;
+ *   rather than a reset) until it ends, {@link LINGER_LIMIT} bytes were dropped, or (with a clock)
+ *   the time `until` came;
  * - `closed`: the read side is finished.
  * Only the methods in the "read-side transitions" section assign it.
  */
@@ -38,7 +48,7 @@ type Input =
   | { readonly phase: "head" }
   | { readonly phase: "body"; readonly body: BodyChannel }
   | { readonly phase: "await-response" }
-  | { readonly phase: "linger"; dropped: number }
+  | { readonly phase: "linger"; dropped: number; readonly until: number | undefined }
   | { readonly phase: "closed" };
 
 const READING_HEAD: Input = Object.freeze({ phase: "head" });
@@ -66,6 +76,8 @@ type ErrorSource = "handler" | "connection";
 
 /** Bytes dropped while lingering before the read side gives up and closes. */
 const LINGER_LIMIT = 256 * 1024;
+/** Milliseconds of lingering (when the driver gives a clock) before the read side gives up and closes. */
+const LINGER_TIMEOUT = 5000;
 /** The head scratch buffer is reused up to this size; larger heads get their own memory. */
 const MAX_SCRATCH = 64 * 1024;
 
@@ -74,6 +86,10 @@ interface Settings extends HeadLimits {
   readonly bodyHighWaterMark: number;
   readonly writeHighWaterMark: number;
   readonly date: boolean;
+  readonly keepAliveTimeout: number;
+  readonly headersTimeout: number;
+  readonly requestTimeout: number;
+  readonly onResponseHead: ResponseObserver | undefined;
   readonly onError: ErrorHandler | undefined;
   readonly session: Session | undefined;
 }
@@ -86,6 +102,10 @@ function resolveSettings(options: ServerOptions): Settings {
     bodyHighWaterMark: positiveOption(options.bodyHighWaterMark, 64 * 1024, "bodyHighWaterMark"),
     writeHighWaterMark: positiveOption(options.writeHighWaterMark, 64 * 1024, "writeHighWaterMark"),
     date: options.date ?? true,
+    keepAliveTimeout: timeoutOption(options.keepAliveTimeout, 5000, "keepAliveTimeout"),
+    headersTimeout: timeoutOption(options.headersTimeout, 60_000, "headersTimeout"),
+    requestTimeout: timeoutOption(options.requestTimeout, 300_000, "requestTimeout"),
+    onResponseHead: options.onResponseHead,
     onError: options.onError,
     session: options.session,
   };
@@ -98,6 +118,7 @@ function resolveSettings(options: ServerOptions): Settings {
  */
 export class ServerConnection implements Connection, ResponseChannel, BodySink {
   readonly sendDate: boolean;
+  readonly observing: boolean;
   readonly #handler: Handler;
   readonly #settings: Settings;
   readonly #parser: HeadParser<"request">;
@@ -113,11 +134,22 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   #response: ServerResponse | null = null;
   #continue: ContinueState = "not-expected";
   #scratch = new Uint8Array(2048);
+  // ---- time (only with a driver clock: see setClock) ----
+  #clock: Clock | undefined;
+  /** The next deadline, as {@link nextDeadline} answers; recomputed by #rearm at each transition. */
+  #deadline: number | undefined;
+  /** When the connection began waiting for the next request: its start, or the end of the last response. */
+  #waitingSince = 0;
+  /** When the current request's first byte arrived, once the clock was read for it. */
+  #requestStartedAt: number | undefined;
+  /** Requests handed to the handler so far (0: the connection is new, so idling is not keep-alive). */
+  #exchanges = 0;
 
   constructor(handler: Handler, options: ServerOptions = {}) {
     this.#handler = handler;
     this.#settings = resolveSettings(options);
     this.sendDate = this.#settings.date;
+    this.observing = this.#settings.onResponseHead !== undefined;
     this.#parser = new HeadParser("request", this.#settings);
     this.#decoder = new BodyDecoder(this.#settings);
     this.#out = new ConnectionOutput(this.#settings.writeHighWaterMark);
@@ -165,7 +197,10 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
             this.#rejectHead(parser.error);
             continue;
           }
-          if (!parser.done) break reading;
+          if (!parser.done) {
+            if (parser.started && this.#requestStartedAt === undefined) this.#requestStarted();
+            break reading;
+          }
           this.#dispatch(parser.take());
           if (this.#status === "upgraded") break reading;
           continue;
@@ -256,6 +291,49 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     this.#out.wake();
   }
 
+  // ---- Connection: time -----------------------------------------------------------------------
+
+  setClock(clock: Clock): void {
+    this.#clock = clock;
+    this.#waitingSince = clock.now();
+    this.#rearm();
+  }
+
+  nextDeadline(): number | undefined {
+    return this.#deadline;
+  }
+
+  handleTimeout(now: number): void {
+    const deadline = this.#deadline;
+    if (deadline === undefined || now < deadline) return;
+    const input = this.#input;
+    const settings = this.#settings;
+    if (input.phase === "linger") {
+      this.#closeInput();
+    } else if (input.phase === "head" && this.#requestStartedAt === undefined) {
+      // Nothing of a request arrived: nothing to answer. Close.
+      const which: HttpTimeout = this.#exchanges > 0 ? "keep-alive" : "headers";
+      const ms = which === "keep-alive" ? settings.keepAliveTimeout : settings.headersTimeout;
+      this.#closeAfterExchange("error");
+      this.#closeInput();
+      this.#out.finish();
+      this.#tellError(new HttpTimeoutError(which, ms), undefined, "connection");
+    } else if (input.phase === "head") {
+      const started = this.#requestStartedAt ?? now;
+      const headers = settings.headersTimeout > 0 && now >= started + settings.headersTimeout;
+      this.#rejectHead(
+        headers
+          ? new HttpTimeoutError("headers", settings.headersTimeout)
+          : new HttpTimeoutError("request", settings.requestTimeout),
+      );
+    } else if (input.phase === "body") {
+      this.#bodyFailed(input.body, new HttpTimeoutError("request", settings.requestTimeout));
+    }
+    this.#rearm();
+    this.#reader.wake();
+    this.#out.wake();
+  }
+
   // ---- BodySink -------------------------------------------------------------------------------
 
   bodyData(bytes: Uint8Array, start: number, end: number): void {
@@ -270,6 +348,17 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     // The client waits for 100 Continue before sending the body; it was not sent, so the body may
     // or may not follow: close rather than guess.
     return !(this.#continue === "expected" && this.#input.phase === "body");
+  }
+
+  observeHead(status: number, headers: HeaderList, head: Uint8Array): void {
+    const observer = this.#settings.onResponseHead;
+    if (observer === undefined) return;
+    const request = this.#request ?? undefined;
+    try {
+      observer({ status, headers, bytes: head }, request);
+    } catch (error) {
+      this.#tellError(error, request, "connection");
+    }
   }
 
   requestBodyComplete(): boolean {
@@ -345,29 +434,80 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
 
   /** head → body or await-response: a request head arrived. */
   #readBody(body: BodyChannel | null): void {
-    this.#input = body === null ? AWAITING_RESPONSE : { phase: "body", body };
+    if (body === null) this.#input = AWAITING_RESPONSE;
+    else {
+      this.#input = { phase: "body", body };
+      // The request timeout runs until the body is complete.
+      if (this.#clock !== undefined && this.#requestStartedAt === undefined) this.#requestStartedAt = this.#clock.now();
+    }
+    this.#rearm();
   }
 
   /** body → await-response, or → head when the response already finished. */
   #bodyComplete(body: BodyChannel): void {
     body.end(this.#decoder.trailers);
     if (this.#response === null) this.#readNextHead();
-    else this.#input = AWAITING_RESPONSE;
+    else {
+      this.#input = AWAITING_RESPONSE;
+      this.#rearm();
+    }
   }
 
   /** await-response → head: the exchange is over and the connection carries another. */
   #readNextHead(): void {
     this.#input = READING_HEAD;
+    this.#requestStartedAt = undefined;
+    if (this.#clock !== undefined) {
+      this.#waitingSince = this.#clock.now();
+      this.#rearm();
+    }
   }
 
   /** Any phase → linger (an error: the response goes out while input is dropped). */
   #linger(): void {
-    if (this.#input.phase !== "linger" && this.#input.phase !== "closed") this.#input = { phase: "linger", dropped: 0 };
+    const phase = this.#input.phase;
+    if (phase === "linger" || phase === "closed") return;
+    const until = this.#clock === undefined ? undefined : this.#clock.now() + LINGER_TIMEOUT;
+    this.#input = { phase: "linger", dropped: 0, until };
+    this.#rearm();
   }
 
   /** Any phase → closed. */
   #closeInput(): void {
     this.#input = INPUT_CLOSED;
+    this.#deadline = undefined;
+  }
+
+  /** In the head phase: the first bytes of a request arrived (the headers and request timeouts start). */
+  #requestStarted(): void {
+    if (this.#clock === undefined) return;
+    this.#requestStartedAt = this.#clock.now();
+    this.#rearm();
+  }
+
+  /** Recomputes the deadline {@link nextDeadline} answers, from the phase (no timer is touched here). */
+  #rearm(): void {
+    if (this.#clock === undefined) return;
+    const settings = this.#settings;
+    const input = this.#input;
+    const started = this.#requestStartedAt;
+    let deadline: number | undefined;
+    if (input.phase === "head") {
+      if (started === undefined) {
+        const ms = this.#exchanges > 0 ? settings.keepAliveTimeout : settings.headersTimeout;
+        deadline = ms > 0 ? this.#waitingSince + ms : undefined;
+      } else {
+        deadline = earliest(
+          settings.headersTimeout > 0 ? started + settings.headersTimeout : undefined,
+          settings.requestTimeout > 0 ? started + settings.requestTimeout : undefined,
+        );
+      }
+    } else if (input.phase === "body") {
+      deadline = settings.requestTimeout > 0 && started !== undefined ? started + settings.requestTimeout : undefined;
+    } else if (input.phase === "linger") {
+      deadline = input.until;
+    }
+    this.#deadline = deadline;
   }
 
   /**
@@ -420,6 +560,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     this.#decoder.start(framing, head.contentLength ?? 0);
     this.#request = request;
     this.#response = response;
+    this.#exchanges++;
     this.#readBody(body);
     let result: void | Promise<void>;
     try {
@@ -433,8 +574,8 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     }
   }
 
-  /** A malformed request head: answer with the error's status and close. */
-  #rejectHead(error: HttpParseError): void {
+  /** A malformed (or timed-out) request head: answer with the error's status and close. */
+  #rejectHead(error: HttpParseError | HttpTimeoutError): void {
     this.#closeAfterExchange("error");
     this.#linger();
     const custom = this.#tellError(error, undefined, "connection");
@@ -443,17 +584,20 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     this.#sendError(response, error.status, custom);
   }
 
-  /** A malformed request body: the reader gets the error; the client gets 400 if nothing was sent yet. */
-  #bodyFailed(body: BodyChannel, error: HttpParseError): void {
+  /**
+   * A malformed (or timed-out) request body: the reader gets the error; the client gets the error's
+   * status (400, 408) if nothing was sent yet, else the connection closes after the response.
+   */
+  #bodyFailed(body: BodyChannel, error: HttpParseError | HttpTimeoutError): void {
     this.#closeAfterExchange("error");
     body.fail(error);
     this.#linger();
     const response = this.#response;
+    const custom = this.#tellError(error, this.#request ?? undefined, "connection");
     if (response === null) {
       this.#out.finish();
       return;
     }
-    const custom = this.#tellError(error, this.#request ?? undefined, "connection");
     if (!response.headersSent) this.#sendError(response, error.status, custom);
   }
 
@@ -531,10 +675,17 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
 
 const TEXT_PLAIN = ["Content-Type", "text/plain; charset=utf-8"];
 
+/** The earlier of two optional times. */
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a < b ? a : b;
+}
+
 /** Makes the HTTP/1.1 server connection for one socket, able to switch protocols (`response.upgrade`). */
 export function createServerConnection(handler: Handler, options?: ServerOptions): Connection {
   const server = new ServerConnection(handler, options);
-  const upgradable = new UpgradableConnection(server);
+  const upgradable = new ClockedUpgradableConnection(server);
   server.setUpgrader((next) => upgradable.upgrade(next));
   return upgradable;
 }

@@ -32,6 +32,10 @@ import { handledRejection, isStreamBody, READY } from "./write-helpers.js";
 export interface ResponseChannel extends ByteSink {
   /** Whether to send `Date`. */
   readonly sendDate: boolean;
+  /** Whether someone observes response heads ({@link observeHead} is then called before each is sent). */
+  readonly observing: boolean;
+  /** A response head is about to be sent: `head` is its encoding (valid during the call only). */
+  observeHead(status: number, headers: HeaderList, head: Uint8Array): void;
   /** Whether the connection may stay open after this exchange, as far as the connection knows. */
   keepAliveAllowed(): boolean;
   /** True when the request body has been received completely (or there was none). */
@@ -150,7 +154,9 @@ export class ServerResponse implements ResponseWriter {
     this.#body.start(framing, scan.contentLength);
     this.#keepAlive = keepAlive;
     this.#state = "streaming";
-    channel.send(buffer.subarray(0, pos));
+    const head = buffer.subarray(0, pos);
+    if (channel.observing) channel.observeHead(status, list, head);
+    channel.send(head);
   }
 
   write(chunk: Uint8Array | string): Promise<void> {
@@ -195,7 +201,9 @@ export class ServerResponse implements ResponseWriter {
     if ((scan.flags & CONNECTION_UPGRADE_FLAG) === 0) pos = putBytes(buffer, pos, CONNECTION_UPGRADE);
     pos = putBytes(buffer, pos, CRLF_BYTES);
     this.#state = "finished";
-    channel.send(buffer.subarray(0, pos));
+    const head = buffer.subarray(0, pos);
+    if (channel.observing) channel.observeHead(101, list, head);
+    channel.send(head);
     channel.upgradeTo(next);
   }
 
@@ -246,6 +254,7 @@ export class ServerResponse implements ResponseWriter {
       pos = putContentLength(buffer, pos, length);
     }
     pos = putBytes(buffer, pos, CRLF_BYTES);
+    if (channel.observing) channel.observeHead(status, list, buffer.subarray(0, pos));
     if (inline && bytes !== null && length > 0) {
       buffer.set(length === bytes.length ? bytes : bytes.subarray(0, length), pos);
       pos += length;

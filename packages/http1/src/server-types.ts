@@ -1,5 +1,5 @@
 import type { Connection, Session } from "@sansio/runtime-api";
-import type { HeadersInit } from "./headers.js";
+import type { HeaderList, HeadersInit } from "./headers.js";
 import type { HttpMessage } from "./message.js";
 
 /** A request as the server received it: method, target and the message (version, headers, body). */
@@ -75,6 +75,26 @@ export interface ErrorResponse {
  */
 export type ErrorHandler = (error: unknown, request: IncomingRequest | undefined) => ErrorResponse | undefined | void;
 
+/** A response head about to be written, as a {@link ResponseObserver} sees it. */
+export interface ObservedResponseHead {
+  /** The status code. */
+  readonly status: number;
+  /**
+   * The header fields the handler (or `onError`) gave. The connection may add `Date`,
+   * `Content-Length`, `Transfer-Encoding` and `Connection`: {@link bytes} has the head as sent.
+   */
+  readonly headers: HeaderList;
+  /** The encoded head, from the status line to the empty line. Only valid during the call: copy what you keep. */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Told about every response head just before it is written (after Ocsigen's result observer): for
+ * access logs and metrics. `request` is undefined for the error response to a request whose head was
+ * malformed or timed out. An observer that throws does not break the exchange (`onError` hears it).
+ */
+export type ResponseObserver = (head: ObservedResponseHead, request: IncomingRequest | undefined) => void;
+
 /** Options of an HTTP/1.1 server connection. */
 export interface ServerOptions {
   /** Longest request line (method, target, version, CRLF) in bytes; longer gets 414. Default 8192. */
@@ -87,9 +107,30 @@ export interface ServerOptions {
   readonly bodyHighWaterMark?: number;
   /** Queued response bytes above which `response.write()` waits. Default 64 KiB. */
   readonly writeHighWaterMark?: number;
+  /**
+   * Most milliseconds a persistent connection may stay idle between requests (from the end of a
+   * response to the first byte of the next request); then it closes. Default 5000; 0 disables.
+   */
+  readonly keepAliveTimeout?: number;
+  /**
+   * Most milliseconds for a whole request head to arrive, from its first byte (for the first request,
+   * from the connection's start), however slowly the bytes trickle in (slowloris). A request under way
+   * gets `408` and the connection closes. Default 60000; 0 disables.
+   */
+  readonly headersTimeout?: number;
+  /**
+   * Most milliseconds for a whole request, head and body, to arrive, from its first byte. `408` if no
+   * response began, else the connection closes. Default 300000; 0 disables.
+   */
+  readonly requestTimeout?: number;
+  /** Told about every response head just before it is written (access logs). */
+  readonly onResponseHead?: ResponseObserver;
   /** Send a `Date` header (RFC 9110 §6.6.1). Default true. */
   readonly date?: boolean;
-  /** Told about malformed requests and failed handlers; may replace the error response. Default: handler errors are logged with `console.error`. */
+  /**
+   * Told about malformed requests, timeouts (`HttpTimeoutError`), failed handlers and observers; may
+   * replace the error response. Default: handler errors are logged with `console.error`.
+   */
   readonly onError?: ErrorHandler;
   /** The session the connection runs on (set by {@link http1Server}); exposed as `request.session`. */
   readonly session?: Session;

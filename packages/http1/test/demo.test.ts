@@ -5,6 +5,7 @@ import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eventually } from "@sansio/runtime-api/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { curl, type DemoProcess, type DemoRuntime, demoCommand, hasCurl, ROOT, startDemo } from "./demo-server.js";
 
@@ -97,6 +98,14 @@ describe.each(["node", "deno", "bun"] as DemoRuntime[])("the npm start demo on %
   afterAll(async () => {
     await demo?.stop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("prints one access-log line per response", async () => {
+    const probe = `/?probe=${Math.random().toString(36).slice(2)}`;
+    await (await fetch(`${demo.url}${probe}`)).text();
+    const line = new RegExp(`^\\S+ 127\\.0\\.0\\.1 "GET ${probe.replace(/[?.]/g, "\\$&")} HTTP/1\\.1" 200$`, "m");
+    await eventually(() => line.test(demo.output()), 5000, "the access-log line is printed");
+    expect(demo.output().match(line)).toHaveLength(1);
   });
 
   it("GET / answers 200 with a short text naming the runtime", async () => {
@@ -213,6 +222,85 @@ describe.each(["node", "deno", "bun"] as DemoRuntime[])("the npm start demo on %
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/transfer-encoding: chunked/i);
     expect(equalBytes(readFileSync(output), body)).toBe(true);
+  });
+});
+
+/**
+ * Sends `head` one byte every `interval` ms on a fresh socket, until the server closes it or the head
+ * is sent; resolves with what the server sent, how many bytes went out, and the ms until the close.
+ */
+function trickle(url: string, head: string, interval: number): Promise<{ reply: string; sent: number; ms: number }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    let reply = "";
+    let sent = 0;
+    let started = 0;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const guard = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server did not close within 20 s; sent ${sent} bytes, got ${JSON.stringify(reply)}`));
+    }, 20_000);
+    socket.on("connect", () => {
+      started = performance.now();
+      timer = setInterval(() => {
+        if (sent < head.length && !socket.destroyed) socket.write(head[sent++] as string);
+      }, interval);
+    });
+    socket.on("data", (chunk) => {
+      reply += chunk.toString("latin1");
+    });
+    socket.on("error", () => {}); // a reset after the reply is fine: the close below settles
+    socket.on("close", () => {
+      clearInterval(timer);
+      clearTimeout(guard);
+      resolve({ reply, sent, ms: performance.now() - started });
+    });
+  });
+}
+
+describe.each(["node", "deno", "bun"] as DemoRuntime[])("HTTP/1.1 timeouts over real sockets on %s", (runtime) => {
+  let demo: DemoProcess;
+  const HEADERS_TIMEOUT = 1500;
+  const KEEP_ALIVE_TIMEOUT = 700;
+
+  beforeAll(async () => {
+    const { command, args } = demoCommand(runtime);
+    demo = await startDemo(command, [
+      ...args,
+      "--quiet",
+      "--headers-timeout",
+      String(HEADERS_TIMEOUT),
+      "--keep-alive-timeout",
+      String(KEEP_ALIVE_TIMEOUT),
+    ]);
+  });
+
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  it("slowloris: a head sent one byte every 100 ms is answered 408 and closed at headersTimeout", async () => {
+    const head = `GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ${"a".repeat(200)}\r\n\r\n`;
+    const { reply, sent, ms } = await trickle(demo.url, head, 100);
+    expect(reply.startsWith("HTTP/1.1 408 Request Timeout\r\n")).toBe(true);
+    expect(reply).toContain("\r\nConnection: close\r\n");
+    // Cut well before the whole head went out, and not before the timeout.
+    expect(sent).toBeLessThan(head.length);
+    expect(ms).toBeGreaterThanOrEqual(HEADERS_TIMEOUT - 20);
+  });
+
+  it("an idle kept-alive connection is closed at keepAliveTimeout, without a response", async () => {
+    const { reply, ms } = await trickle(demo.url, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    const responses = reply.split("HTTP/1.1 ").length - 1;
+    expect(reply.startsWith("HTTP/1.1 200 OK\r\n")).toBe(true);
+    expect(responses).toBe(1);
+    expect(ms).toBeGreaterThanOrEqual(KEEP_ALIVE_TIMEOUT - 20);
+  });
+
+  it("--quiet prints no access log", async () => {
+    await (await fetch(`${demo.url}/`)).text();
+    expect(demo.output()).not.toMatch(/" 200$/m);
   });
 });
 
