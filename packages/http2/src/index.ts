@@ -1,2 +1,22 @@
-/** @sansio/http2: a sans-IO HTTP/2 client and server. */
+/** @sansio/http2: a sans-IO HTTP/2 client and server (RFC 9113, HPACK RFC 7541). */
+export type {
+  Http2ClientOptions,
+  Http2ClientStream,
+  Http2RequestInit,
+  Http2Response,
+} from "./client.js";
+export { createHttp2ClientConnection, Http2ClientConnection } from "./client.js";
+export type { Http2Options } from "./connection/options.js";
+export { Http2ConnectionError, Http2StreamError } from "./errors.js";
+export type { ErrorCodeName } from "./frame/constants.js";
+export { ErrorCode } from "./frame/constants.js";
+export { Http2ProtocolError } from "./frame/errors.js";
 export * from "./hpack/index.js";
+export type { OutgoingBody } from "./message/send-body.js";
+export type {
+  Http2Handler,
+  Http2Request,
+  Http2ResponseWriter,
+  Http2ServerOptions,
+} from "./server.js";
+export { createHttp2ServerConnection, Http2ServerConnection, http2Server } from "./server.js";

@@ -1,0 +1,301 @@
+import type { Body, HeaderList, HeadersInit } from "@sansio/http1";
+import { getHeader } from "@sansio/http1";
+import type { Accept, Connection, Session } from "@sansio/runtime-api";
+import { emptyBody, Http2Body } from "./connection/body.js";
+import type { Http2Options } from "./connection/options.js";
+import { Http2Session } from "./connection/session.js";
+import type { Http2Stream, StreamListener } from "./connection/stream.js";
+import type { ErrorCodeName } from "./frame/constants.js";
+import { streamError } from "./frame/errors.js";
+import { headerList } from "./message/headers.js";
+import { knownLength, type OutgoingBody, pumpBody, toBytes } from "./message/send-body.js";
+import { outgoingFields, parseRequestHead, parseTrailers } from "./message/validate.js";
+
+/**
+ * A request as the server received it. The shape of `@sansio/http1`'s `IncomingRequest` (method,
+ * target, headers, streamed body, `header()`), plus the HTTP/2 pseudo-header fields.
+ */
+export interface Http2Request {
+  /** Always `"HTTP/2"`. */
+  readonly version: "HTTP/2";
+  /** `:method`. */
+  readonly method: string;
+  /** The request target: `:path` (origin-form), or `:authority` for CONNECT. */
+  readonly target: string;
+  /** `:path`. */
+  readonly path: string;
+  /** `:authority` (or the `host` header when `:authority` is absent). */
+  readonly authority: string;
+  /** `:scheme`. */
+  readonly scheme: string;
+  /** Header fields (pseudo-headers removed), flat name/value pairs in the order received. */
+  readonly headers: HeaderList;
+  /** The body, streamed; reading it gives the client flow-control credit back. Trailers on `body.trailers`. */
+  readonly body: Body;
+  /** Always null: HTTP/2 has no `Upgrade`. */
+  readonly upgrade: null;
+  /** The socket this request came on, when the connection was made by {@link http2Server}. */
+  readonly session: Session | undefined;
+  /** The stream identifier. */
+  readonly streamId: number;
+  /** The first value of header `name` (any case). */
+  header(name: string): string | undefined;
+}
+
+/** How the handler answers one request: `respond` once, or `writeHead`, `write`..., `end`. */
+export interface Http2ResponseWriter {
+  /** True once the response HEADERS were queued. */
+  readonly headersSent: boolean;
+  /** True once the response is complete. */
+  readonly finished: boolean;
+  /** True when the stream was reset or the connection lost: writes are dropped. */
+  readonly aborted: boolean;
+  /** Sends a complete response: status, headers and body (bytes, text, or chunks to stream). */
+  respond(status: number, headers?: HeadersInit, body?: OutgoingBody): void;
+  /** Sends the status and headers of a streamed response. */
+  writeHead(status: number, headers?: HeadersInit): void;
+  /**
+   * Queues a body chunk (sends 200 headers first if needed); resolves when the stream's queue is below
+   * the high-water mark: `await` it for backpressure (flow control included). Rejects once the stream failed.
+   */
+  write(chunk: Uint8Array | string): Promise<void>;
+  /** Finishes the response, optionally with a last chunk and trailers. */
+  end(chunk?: Uint8Array | string, trailers?: HeadersInit): void;
+}
+
+/** Handles one request. A thrown error or rejection answers 500 (or resets the stream once headers were sent). */
+export type Http2Handler = (request: Http2Request, response: Http2ResponseWriter) => void | Promise<void>;
+
+/** Options of an HTTP/2 server connection. */
+export interface Http2ServerOptions extends Http2Options {
+  /** The session the connection runs on (set by {@link http2Server}); exposed as `request.session`. */
+  readonly session?: Session;
+  /** Told about handler failures. Default `console.error`. */
+  readonly onError?: (error: unknown, request: Http2Request) => void;
+}
+
+/**
+ * An HTTP/2 server connection: reads the client preface, serves each stream with `handler`, enforces
+ * the limits (concurrent streams, header list size, floods), and shuts down gracefully with GOAWAY.
+ */
+export class Http2ServerConnection extends Http2Session {
+  readonly #handler: Http2Handler;
+  readonly #session: Session | undefined;
+  readonly #onError: (error: unknown, request: Http2Request) => void;
+
+  constructor(handler: Http2Handler, options: Http2ServerOptions = {}) {
+    super(true, options, { enablePush: false });
+    this.#handler = handler;
+    this.#session = options.session;
+    this.#onError = options.onError ?? ((error) => console.error("@sansio/http2: handler failed:", error));
+  }
+
+  protected acceptStream(id: number): StreamListener {
+    let phase: "head" | "body" | "done" = "head";
+    let writer: Writer | undefined;
+    const stream = (): Http2Stream => this.streams.get(id) as Http2Stream;
+    return {
+      headers: (fields, endStream) => {
+        const s = stream();
+        if (phase !== "head") {
+          if (!endStream) return streamError("PROTOCOL_ERROR", id, "trailers without END_STREAM");
+          const trailers = parseTrailers(fields);
+          if ("malformed" in trailers) return streamError("PROTOCOL_ERROR", id, trailers.malformed);
+          phase = "done";
+          s.body?.end(trailers);
+          return null;
+        }
+        const head = parseRequestHead(fields);
+        if ("malformed" in head) return streamError("PROTOCOL_ERROR", id, head.malformed);
+        s.expectedLength = head.contentLength;
+        const body = endStream ? emptyBody() : new Http2Body(head.contentLength, (n) => this.consumed(s, n));
+        this.attachBody(s, body);
+        phase = endStream ? "done" : "body";
+        const request = new Request(
+          id,
+          head.method,
+          head.path,
+          head.authority,
+          head.scheme,
+          head.headers,
+          body,
+          this.#session,
+        );
+        const w = new Writer(this, s);
+        writer = w;
+        queueMicrotask(() => this.#run(request, w));
+        return null;
+      },
+      headersTooLarge: () => {
+        const s = stream();
+        this.attachBody(s, emptyBody());
+        const w = new Writer(this, s);
+        writer = w;
+        w.respond(431, { "content-type": "text/plain" }, "request header fields too large\n");
+      },
+      failed: () => {
+        writer?.abort();
+      },
+      closed: () => {},
+    };
+  }
+
+  async #run(request: Request, writer: Writer): Promise<void> {
+    try {
+      await this.#handler(request, writer);
+    } catch (error) {
+      this.#onError(error, request);
+      if (!writer.headersSent) writer.respond(500, { "content-type": "text/plain" }, "internal server error\n");
+      else if (!writer.finished) writer.reset("INTERNAL_ERROR");
+    }
+    // The exchange is over for the handler: an unread request body is dropped (its credit given back).
+    if (writer.finished) void request.body.discard();
+  }
+
+  protected streamEnded(): void {}
+
+  protected connectionEnded(): void {}
+
+  protected goawayArrived(): void {}
+
+  protected idle(): boolean {
+    return true;
+  }
+
+  // Bridges for the response writer (the session's send methods are protected).
+  /** @internal */ _headers(stream: Http2Stream, fields: string[], end: boolean): void {
+    this.sendHeaders(stream, fields, end);
+  }
+  /** @internal */ _data(stream: Http2Stream, chunk: Uint8Array): Promise<void> {
+    return this.sendData(stream, chunk);
+  }
+  /** @internal */ _end(stream: Http2Stream, trailers: string[] | null): void {
+    this.endData(stream, trailers);
+  }
+  /** @internal */ _reset(stream: Http2Stream, code: ErrorCodeName): void {
+    this.resetStream(stream, code, `the server reset the stream: ${code}`);
+  }
+}
+
+class Request implements Http2Request {
+  readonly version = "HTTP/2" as const;
+  readonly upgrade = null;
+  readonly target: string;
+  constructor(
+    readonly streamId: number,
+    readonly method: string,
+    readonly path: string,
+    readonly authority: string,
+    readonly scheme: string,
+    readonly headers: HeaderList,
+    readonly body: Body,
+    readonly session: Session | undefined,
+  ) {
+    this.target = method === "CONNECT" ? authority : path;
+  }
+
+  header(name: string): string | undefined {
+    return getHeader(this.headers, name);
+  }
+}
+
+class Writer implements Http2ResponseWriter {
+  headersSent = false;
+  finished = false;
+  aborted = false;
+
+  constructor(
+    private readonly connection: Http2ServerConnection,
+    private readonly stream: Http2Stream,
+  ) {}
+
+  respond(status: number, headers?: HeadersInit, body?: OutgoingBody): void {
+    const bytes = knownLength(body);
+    if (bytes !== null) {
+      const list = headerList(headers);
+      if (bytes.length > 0 && getHeader(list, "content-length") === undefined)
+        list.push("content-length", String(bytes.length));
+      if (bytes.length === 0) {
+        this.#head(status, list, true);
+        return;
+      }
+      this.#head(status, list, false);
+      this.end(bytes);
+      return;
+    }
+    this.writeHead(status, headers);
+    void pumpBody(
+      body as AsyncIterable<Uint8Array>,
+      (chunk) => this.write(chunk),
+      () => this.end(),
+      () => this.reset("INTERNAL_ERROR"),
+    );
+  }
+
+  writeHead(status: number, headers?: HeadersInit): void {
+    this.#head(status, headerList(headers), false);
+  }
+
+  write(chunk: Uint8Array | string): Promise<void> {
+    if (!this.headersSent) this.writeHead(200);
+    if (this.aborted || this.finished) return this.aborted ? this.stream.outgoing.drained() : Promise.resolve();
+    return this.connection._data(this.stream, toBytes(chunk));
+  }
+
+  end(chunk?: Uint8Array | string, trailers?: HeadersInit): void {
+    if (this.finished) return;
+    if (!this.headersSent) {
+      if (chunk === undefined && trailers === undefined) {
+        this.#head(200, [], true);
+        return;
+      }
+      this.writeHead(200);
+    }
+    if (chunk !== undefined) void this.write(chunk).catch(() => {});
+    this.finished = true;
+    this.connection._end(this.stream, trailers === undefined ? null : outgoingFields(headerList(trailers), []));
+  }
+
+  /** Resets the stream (a handler failure after the headers went out). */
+  reset(code: ErrorCodeName): void {
+    this.finished = true;
+    this.connection._reset(this.stream, code);
+  }
+
+  /** The stream is gone (reset by the client, or the connection ended). */
+  abort(): void {
+    this.aborted = true;
+  }
+
+  #head(status: number, headers: string[], end: boolean): void {
+    if (this.headersSent) throw new Error("the response headers were already sent");
+    if (!Number.isInteger(status) || status < 100 || status > 999) throw new RangeError(`invalid status ${status}`);
+    this.headersSent = true;
+    if (end) this.finished = true;
+    this.connection._headers(this.stream, outgoingFields(headers, [":status", String(status)]), end);
+  }
+}
+
+/** Creates an HTTP/2 server connection running `handler`. */
+export function createHttp2ServerConnection(
+  handler: Http2Handler,
+  options: Http2ServerOptions = {},
+): Http2ServerConnection {
+  return new Http2ServerConnection(handler, options);
+}
+
+/**
+ * An `Accept` for `runtime.listen(options, accept)`: every socket gets an HTTP/2 server connection
+ * (prior knowledge, or TLS with ALPN `h2`). Give `http1` (e.g. `http1Server(handler)` from
+ * `@sansio/http1`) to serve the clients that chose `http/1.1` by ALPN on the same listener.
+ */
+export function http2Server(
+  handler: Http2Handler,
+  options: Omit<Http2ServerOptions, "session"> & { readonly http1?: Accept } = {},
+): Accept {
+  const { http1, ...rest } = options;
+  return (session: Session): Connection => {
+    if (http1 !== undefined && session.alpnProtocol === "http/1.1") return http1(session);
+    return new Http2ServerConnection(handler, { ...rest, session });
+  };
+}

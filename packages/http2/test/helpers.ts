@@ -1,0 +1,48 @@
+import { createMemoryRuntime, type MemoryRuntime, type MemoryRuntimeOptions } from "@sansio/runtime-api/testing";
+import {
+  Http2ClientConnection,
+  type Http2ClientOptions,
+  type Http2Handler,
+  type Http2ServerOptions,
+  http2Server,
+} from "../src/index.js";
+
+/** How the memory runtime splits I/O: whole, byte by byte, random reads and partial writes, pull path with delays. */
+export const IO_PLANS: { name: string; options: MemoryRuntimeOptions }[] = [
+  { name: "whole chunks", options: {} },
+  { name: "one byte at a time", options: { readSize: 1, writeSize: 1 } },
+  { name: "random sizes, partial writes", options: { readSize: "random", writeSize: "random", seed: 7 } },
+  { name: "pull path with delays", options: { pull: true, delays: true, readSize: "random", seed: 3 } },
+];
+
+/** A memory runtime with an HTTP/2 server listening, and a way to connect clients to it. */
+export async function h2Memory(
+  handler: Http2Handler,
+  serverOptions: Omit<Http2ServerOptions, "session"> = {},
+  runtimeOptions: MemoryRuntimeOptions = {},
+): Promise<{
+  runtime: MemoryRuntime;
+  port: number;
+  connect: (options?: Http2ClientOptions) => Promise<Http2ClientConnection>;
+  close: () => Promise<void>;
+}> {
+  const runtime = createMemoryRuntime(runtimeOptions);
+  const listener = await runtime.listen({}, http2Server(handler, serverOptions));
+  const port = listener.address.transport === "tcp" ? listener.address.port : 0;
+  return {
+    runtime,
+    port,
+    connect: async (options = {}) => {
+      const client = new Http2ClientConnection({ authority: `localhost:${port}`, scheme: "http", ...options });
+      await runtime.connect({ port }, client);
+      return client;
+    },
+    close: () => listener.close({ timeout: 1000 }),
+  };
+}
+
+/** Bytes of a UTF-8 string. */
+export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Waits `ms` real milliseconds. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import type { Http2Handler } from "../src/index.js";
+import { h2Memory, IO_PLANS, utf8 } from "./helpers.js";
+
+const echo: Http2Handler = async (request, response) => {
+  const body = await request.body.text();
+  response.respond(
+    200,
+    { "content-type": "text/plain", "x-method": request.method },
+    `${request.method} ${request.path} [${body}]`,
+  );
+};
+
+describe.each(IO_PLANS)("client against server over the memory runtime ($name)", ({ options }) => {
+  it("answers a GET and a POST with a body", async () => {
+    const { connect, close } = await h2Memory(echo, {}, options);
+    const client = await connect();
+    const get = await client.request({ path: "/hello" });
+    expect(get.status).toBe(200);
+    expect(get.header("x-method")).toBe("GET");
+    expect(await get.body.text()).toBe("GET /hello []");
+    const post = await client.request({ method: "POST", path: "/p", body: "payload" });
+    expect(await post.body.text()).toBe("POST /p [payload]");
+    client.shutdown();
+    await close();
+  });
+
+  it("runs many requests at once on one connection", async () => {
+    const { connect, close } = await h2Memory(echo, {}, options);
+    const client = await connect();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => client.request({ method: "POST", path: `/${i}`, body: `b${i}` })),
+    );
+    expect(await Promise.all(responses.map((r) => r.body.text()))).toEqual(
+      Array.from({ length: 20 }, (_, i) => `POST /${i} [b${i}]`),
+    );
+    client.shutdown();
+    await close();
+  });
+
+  it("streams a body larger than every window both ways, never cut short", async () => {
+    const size = 300_000;
+    const { connect, close } = await h2Memory(
+      async (request, response) => {
+        response.writeHead(200);
+        let total = 0;
+        for await (const chunk of request.body) {
+          total += chunk.length;
+          await response.write(chunk);
+        }
+        response.end(undefined, { "x-total": String(total) });
+      },
+      {},
+      options,
+    );
+    const client = await connect();
+    const payload = Uint8Array.from({ length: size }, (_, i) => i % 251);
+    const stream = client.stream({ method: "PUT", path: "/big" });
+    const sending = (async () => {
+      for (let at = 0; at < size; at += 10_000) await stream.write(payload.subarray(at, at + 10_000));
+      stream.end();
+    })();
+    const response = await stream.response;
+    const received = await response.body.bytes();
+    await sending;
+    expect(received.length).toBe(size);
+    expect(received).toEqual(payload);
+    expect(response.body.trailers).toEqual(["x-total", String(size)]);
+    client.shutdown();
+    await close();
+  });
+});
+
+describe("sanity", () => {
+  it("utf8", () => expect(utf8("a")).toEqual(Uint8Array.of(97)));
+});
