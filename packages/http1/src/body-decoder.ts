@@ -10,15 +10,21 @@ export interface BodySink {
   bodyData(bytes: Uint8Array, start: number, end: number): void;
 }
 
-const SIZE = 0;
-const SIZE_WS = 1;
-const EXTENSION = 2;
-const SIZE_LF = 3;
-const DATA = 4;
-const DATA_CR = 5;
-const DATA_LF = 6;
-const TRAILERS = 7;
-const FINISHED = 8;
+/**
+ * Where the chunked decoder is: in a chunk-size line (`size`, whitespace after it `size-ws`, an
+ * `extension`, awaiting its LF `size-lf`), in chunk `data`, in the CRLF after it (`data-cr`,
+ * `data-lf`), in the `trailers`, or `finished`.
+ */
+type ChunkState =
+  | "size"
+  | "size-ws"
+  | "extension"
+  | "size-lf"
+  | "data"
+  | "data-cr"
+  | "data-lf"
+  | "trailers"
+  | "finished";
 
 /** Longest chunk-size line (size, extensions, CRLF) accepted. */
 const MAX_CHUNK_LINE = 4096;
@@ -35,7 +41,7 @@ export class BodyDecoder {
   readonly #trailerParser: HeadParser<"trailers">;
   #framing: BodyFraming = "none";
   #remaining = 0;
-  #state = SIZE;
+  #state: ChunkState = "size";
   #lineBytes = 0;
   #digits = 0;
 
@@ -60,7 +66,7 @@ export class BodyDecoder {
     this.#framing = framing;
     this.error = null;
     this.trailers = EMPTY_HEADERS;
-    this.#state = SIZE;
+    this.#state = "size";
     this.#lineBytes = 0;
     this.#digits = 0;
     this.#remaining = framing === "length" ? length : 0;
@@ -106,15 +112,15 @@ export class BodyDecoder {
     let i = start;
     while (i < end) {
       const state = this.#state;
-      if (state === DATA) {
+      if (state === "data") {
         const n = Math.min(end - i, this.#remaining);
         this.#remaining -= n;
-        if (this.#remaining === 0) this.#state = DATA_CR;
+        if (this.#remaining === 0) this.#state = "data-cr";
         sink.bodyData(bytes, i, i + n);
         i += n;
         continue;
       }
-      if (state === TRAILERS) {
+      if (state === "trailers") {
         const parser = this.#trailerParser;
         const n = parser.parse(bytes, i, end);
         i += n;
@@ -124,57 +130,58 @@ export class BodyDecoder {
         }
         if (!parser.done) return i - start;
         this.trailers = parser.take();
-        this.#state = FINISHED;
+        this.#state = "finished";
         this.done = true;
         return i - start;
       }
       const c = bytes[i] as number;
       i++;
-      if (state === SIZE || state === SIZE_WS || state === EXTENSION) {
+      if (state === "size" || state === "size-ws" || state === "extension") {
         if (++this.#lineBytes > MAX_CHUNK_LINE) return this.#fail("a chunk-size line is too long");
       }
       switch (state) {
-        case SIZE: {
+        case "size": {
           const hex = HEX_VALUE[c] as number;
           if (hex !== 0) {
             if (++this.#digits > MAX_CHUNK_DIGITS) return this.#fail("a chunk size is too large");
             this.#remaining = this.#remaining * 16 + hex - 1;
           } else if (this.#digits === 0) {
             return this.#fail("a chunk size is not hexadecimal");
-          } else if (c === CR) this.#state = SIZE_LF;
-          else if (c === SEMICOLON) this.#state = EXTENSION;
-          else if (c === SP || c === HTAB) this.#state = SIZE_WS;
+          } else if (c === CR) this.#state = "size-lf";
+          else if (c === SEMICOLON) this.#state = "extension";
+          else if (c === SP || c === HTAB) this.#state = "size-ws";
           else return this.#fail("a chunk size is not hexadecimal");
           break;
         }
-        case SIZE_WS:
+        case "size-ws":
           // BWS before a chunk extension.
-          if (c === SEMICOLON) this.#state = EXTENSION;
+          if (c === SEMICOLON) this.#state = "extension";
           else if (c !== SP && c !== HTAB) return this.#fail("whitespace after a chunk size not followed by ';'");
           break;
-        case EXTENSION:
+        case "extension":
           // Extensions are ignored, but must be field-value bytes: no CTLs, no bare CR or LF.
-          if (c === CR) this.#state = SIZE_LF;
+          if (c === CR) this.#state = "size-lf";
           else if (FIELD_VALUE[c] !== 1) return this.#fail("an invalid byte in a chunk extension");
           break;
-        case SIZE_LF:
+        case "size-lf":
           if (c !== LF) return this.#fail("a chunk-size line does not end in CRLF");
           this.#lineBytes = 0;
           this.#digits = 0;
           if (this.#remaining === 0) {
-            this.#state = TRAILERS;
+            this.#state = "trailers";
             this.#trailerParser.begin();
-          } else this.#state = DATA;
+          } else this.#state = "data";
           break;
-        case DATA_CR:
+        case "data-cr":
           if (c !== CR) return this.#fail("chunk data is not followed by CRLF");
-          this.#state = DATA_LF;
+          this.#state = "data-lf";
           break;
-        case DATA_LF:
+        case "data-lf":
           if (c !== LF) return this.#fail("chunk data is not followed by CRLF");
-          this.#state = SIZE;
+          this.#state = "size";
           break;
-        default:
+        case "finished":
+          // Never decoded ("done" is set); "data" and "trailers" are handled above the switch.
           return i - 1 - start;
       }
     }

@@ -38,9 +38,8 @@ export interface BodyOwner {
   bodyWanted(): void;
 }
 
-const OPEN = 0;
-const ENDED = 1;
-const FAILED = 2;
+/** Where a body is: bytes may still arrive (`open`), every byte arrived (`ended`), or it cannot complete (`failed`). */
+type BodyState = "open" | "ended" | "failed";
 
 interface Waiter {
   resolve(chunk: Uint8Array | null): void;
@@ -57,7 +56,7 @@ export class BodyChannel implements Body {
   #queue: Uint8Array[] = [];
   #queueHead = 0;
   #queued = 0;
-  #state = OPEN;
+  #state: BodyState = "open";
   #error: unknown;
   #waiters: Waiter[] = [];
   #discarding = false;
@@ -71,7 +70,7 @@ export class BodyChannel implements Body {
   }
 
   get ended(): boolean {
-    return this.#state === ENDED && this.#queued === 0 && this.#queueHead >= this.#queue.length;
+    return this.#state === "ended" && this.#queued === 0 && this.#queueHead >= this.#queue.length;
   }
 
   get trailers(): HeaderList {
@@ -92,12 +91,12 @@ export class BodyChannel implements Body {
 
   /** True until the body ended or failed. */
   get open(): boolean {
-    return this.#state === OPEN;
+    return this.#state === "open";
   }
 
   /** Hands over a chunk the channel may keep. */
   push(chunk: Uint8Array): void {
-    if (this.#state !== OPEN || this.#discarding || chunk.length === 0) return;
+    if (this.#state !== "open" || this.#discarding || chunk.length === 0) return;
     const waiter = this.#waiters.shift();
     if (waiter) {
       waiter.resolve(chunk);
@@ -109,8 +108,8 @@ export class BodyChannel implements Body {
 
   /** The body is complete. */
   end(trailers: HeaderList = EMPTY_HEADERS): void {
-    if (this.#state !== OPEN) return;
-    this.#state = ENDED;
+    if (this.#state !== "open") return;
+    this.#state = "ended";
     this.#trailers = trailers;
     const waiters = this.#waiters;
     this.#waiters = [];
@@ -120,8 +119,8 @@ export class BodyChannel implements Body {
 
   /** The body cannot complete: readers get `error`. */
   fail(error: unknown): void {
-    if (this.#state !== OPEN) return;
-    this.#state = FAILED;
+    if (this.#state !== "open") return;
+    this.#state = "failed";
     this.#error = error;
     for (const waiter of this.#dropQueued()) waiter.reject(error);
     this.#settleEnd();
@@ -156,11 +155,11 @@ export class BodyChannel implements Body {
       }
       const wasFull = this.#queued >= this.#highWaterMark;
       this.#queued -= chunk.length;
-      if (wasFull && this.#queued < this.#highWaterMark && this.#state === OPEN) this.#owner.bodyDrained();
+      if (wasFull && this.#queued < this.#highWaterMark && this.#state === "open") this.#owner.bodyDrained();
       return Promise.resolve(chunk);
     }
-    if (this.#state === ENDED || this.#discarding) return DONE;
-    if (this.#state === FAILED) return Promise.reject(this.#error);
+    if (this.#state === "ended" || this.#discarding) return DONE;
+    if (this.#state === "failed") return Promise.reject(this.#error);
     return new Promise<Uint8Array | null>((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
       this.#owner.bodyWanted();
@@ -182,7 +181,7 @@ export class BodyChannel implements Body {
   }
 
   discard(): Promise<void> {
-    if (this.#state !== OPEN) {
+    if (this.#state !== "open") {
       this.#queue = [];
       this.#queueHead = 0;
       this.#queued = 0;
@@ -203,7 +202,7 @@ export class BodyChannel implements Body {
       },
       return: async (): Promise<IteratorResult<Uint8Array>> => {
         // Leaving a loop early drops the rest of the body, so the connection can move on.
-        if (this.#state === OPEN) void this.discard();
+        if (this.#state === "open") void this.discard();
         return { done: true, value: undefined };
       },
     };
