@@ -328,6 +328,12 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
       );
     } else if (input.phase === "body") {
       this.#bodyFailed(input.body, new HttpTimeoutError("request", settings.requestTimeout));
+      const response = this.#response;
+      if (response !== null && !response.finished) {
+        // The response began: it cannot wait for a body that is not coming. Close after what was queued.
+        response.abort();
+        this.responseFinished("close");
+      }
     }
     this.#rearm();
     this.#reader.wake();

@@ -135,6 +135,22 @@ describe("server timeouts", () => {
     expect(t.writerState()).toBe("close");
   });
 
+  it("a request timeout after the response began closes the connection after what was queued", async () => {
+    const { t, requests, errors } = server({ requestTimeout: 10_000 });
+    t.feed("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc");
+    const { request, response } = requests[0] ?? expect.unreachable("no request");
+    response.writeHead(200);
+    await response.write("partial");
+    const body = request.body.text().catch((e: unknown) => e);
+    expect(t.advance(10_000)).toBe(1);
+    expect(await body).toBeInstanceOf(HttpTimeoutError);
+    expect(timeoutOf(errors).timeout).toBe("request");
+    expect(response.aborted).toBe(true);
+    // The head and the chunk that were queued, no last chunk: the client sees a truncated response.
+    expect(t.output()).toBe("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\npartial\r\n");
+    expect(t.writerState()).toBe("close");
+  });
+
   it("0 disables each timeout", () => {
     const { t, requests } = server({ keepAliveTimeout: 0, headersTimeout: 0, requestTimeout: 0 });
     expect(t.deadline()).toBeUndefined();
