@@ -29,6 +29,24 @@ function zlibDeflater() {
   };
 }
 
+/** Messages of many shapes: text, runs of zeros (which fflate once matched against memory before the stream), noise, empty, past fflate's 96 KiB buffer. */
+function sample(i: number): Uint8Array {
+  switch (i % 6) {
+    case 0:
+      return encoder.encode(`message ${i} `.repeat((i % 50) + 1));
+    case 1:
+      return new Uint8Array(((i * 997) % 5000) + 1);
+    case 2:
+      return Uint8Array.from({ length: (i * 131) % 3000 }, (_, j) => (j % 5 === 0 ? 0 : (j * 7919 + i) & 0xff));
+    case 3:
+      return new Uint8Array(0);
+    case 4:
+      return Uint8Array.from({ length: 100_000 + i }, (_, j) => (j >> 3) & 0xff);
+    default:
+      return Uint8Array.from({ length: 40_000 }, (_, j) => ((j * 2654435761) >>> 24) & 0xff);
+  }
+}
+
 describe("permessage-deflate compression", () => {
   for (const contextTakeover of [true, false]) {
     it(`200 messages round-trip through zlib and through itself (context takeover ${contextTakeover})`, async () => {
@@ -36,7 +54,7 @@ describe("permessage-deflate compression", () => {
       const decompressor = new MessageDecompressor({ contextTakeover });
       const inflate = zlibInflater();
       for (let i = 0; i < 200; i++) {
-        const message = encoder.encode(`message ${i} `.repeat((i % 50) + 1));
+        const message = sample(i);
         const payload = compressor.compress(message, true);
         expect(Buffer.from(await inflate(payload))).toEqual(Buffer.from(message));
         decompressor.begin(1 << 20);
