@@ -1,3 +1,4 @@
+export * from "./blocks/index.js";
 export type { Clock, Connection, ReadOperation, WriteOperation, WriteResult } from "./connection.js";
 export {
   DEFAULT_CLOSE_TIMEOUT,
