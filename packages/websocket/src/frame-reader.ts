@@ -90,7 +90,7 @@ export class FrameReader {
 
   /** Consumes bytes from `bytes[offset..end)`; returns how many. Throws {@link WebSocketError}; after that, every call throws. */
   read(bytes: Uint8Array, offset: number, end: number): number {
-    if (this.#state === FAILED) throw new WebSocketError("reserved-bits", "the frame reader failed earlier");
+    if (this.#state === FAILED) throw new Error("FrameReader.read after a failure");
     try {
       return this.#read(bytes, offset, end);
     } catch (error) {

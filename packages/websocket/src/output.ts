@@ -55,7 +55,9 @@ export class FrameOutput {
   drained(): Promise<void> {
     if (this.#bytes <= this.#highWaterMark) return READY;
     if (this.#state === "gone") return rejected(new ConnectionClosedError("the connection is closed"));
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    const promise = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    promise.catch(() => {}); // pre-handled: a sender that does not await is not an unhandled rejection
+    return promise;
   }
 
   /** Writes what is queued, then asks the driver to close the write side. */

@@ -65,6 +65,16 @@ const DEFAULT_COMPRESS_THRESHOLD = 64;
 type Queued = Message | MessageStream;
 
 /**
+ * Where the close handshake is: `open` (no close frame either way); `closing` (our close frame is queued,
+ * or the peer stopped reading, and the peer's close is awaited); `closed` (the connection ended and
+ * `closed` settled; our last close frame may still be being written).
+ */
+type Phase = ReadyState;
+
+/** The read side: `reading` frames, or `done` (a close frame arrived, the connection failed, EOF, abort). */
+type InputState = "reading" | "done";
+
+/**
  * An open WebSocket (RFC 6455) as a sans-IO {@link Connection}: the handshake is done (see
  * `acceptWebSocket` / `connectWebSocket`), this speaks frames. Send with {@link send} or {@link stream};
  * receive with `onmessage`, the async iterator, or (option `streamMessages`) `onstream` / {@link streams}.
@@ -100,12 +110,9 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   readonly #compressor: MessageCompressor | null;
   readonly #compressThreshold: number;
   #resolveClosed!: (event: CloseEvent) => void;
-  #event: CloseEvent | undefined;
+  #phase: Phase = "open";
+  #input: InputState = "reading";
   #clock: Clock | undefined;
-  #closeSent = false;
-  #closeReceived = false;
-  /** The read side is finished (close frame received, failure, EOF or abort). */
-  #readDone = false;
   #readResume: (() => void) | undefined;
   #pendingPong: Uint8Array | null = null;
   #closeDeadline: number | undefined;
@@ -117,7 +124,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   /** Incoming messages (or streams) not yet taken by the iterator. */
   #inbox: Queued[] = [];
   #inboxBytes = 0;
-  #inboxWaiter: (() => void) | undefined;
+  #inboxWaiters: Array<() => void> = [];
   /** Outgoing: the message being streamed, and data frames queued behind it. */
   #streaming = false;
   #deferred: Uint8Array[][] = [];
@@ -168,8 +175,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
 
   /** `open`, `closing` or `closed`. */
   get readyState(): ReadyState {
-    if (this.#event !== undefined) return "closed";
-    return this.#closeSent || this.#closeReceived ? "closing" : "open";
+    return this.#phase;
   }
 
   /** Outgoing bytes queued and not yet written. */
@@ -246,7 +252,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
    */
   close(code?: number, reason?: string): void {
     const payload = encodeClosePayload(code, reason);
-    if (this.#closeSent || this.#event !== undefined) return;
+    if (this.#phase !== "open") return;
     this.#sendClose(payload);
     this.#closeDeadline = this.#clock ? this.#clock.now() + this.#options.closeTimeout : undefined;
   }
@@ -272,9 +278,9 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
         yield next as T;
         continue;
       }
-      if (this.#readDone) return;
+      if (this.#input === "done") return;
       await new Promise<void>((resolve) => {
-        this.#inboxWaiter = resolve;
+        this.#inboxWaiters.push(resolve);
       });
     }
   }
@@ -285,18 +291,18 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
     this.#clock = clock;
     const now = clock.now();
     if (this.#options.pingInterval > 0) this.#nextPing = now + this.#options.pingInterval;
-    if (this.#closeSent && this.#closeDeadline === undefined && this.#event === undefined) {
+    if (this.#phase === "closing" && this.#closeDeadline === undefined) {
       this.#closeDeadline = now + this.#options.closeTimeout;
     }
   }
 
   nextReadOperation(): ReadOperation {
-    if (this.#readDone) return "close";
+    if (this.#input === "done") return "close";
     return this.#paused() ? "yield" : "read";
   }
 
   read(buffer: Uint8Array, offset: number, length: number): number {
-    if (this.#readDone) return length;
+    if (this.#input === "done") return length;
     try {
       return this.#reader.read(buffer, offset, offset + length);
     } catch (error) {
@@ -307,7 +313,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
 
   readEof(buffer: Uint8Array, offset: number, length: number): number {
     const consumed = this.read(buffer, offset, length);
-    if (this.#readDone) return consumed;
+    if (this.#input === "done") return consumed;
     // Paused by backpressure: the rest is offered again once the application caught up.
     if (consumed < length && this.#paused()) return consumed;
     this.#abort(new ConnectionClosedError("the peer closed the connection without a close frame"));
@@ -325,17 +331,17 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
     const pong = this.#pendingPong;
     if (pong !== null) {
       this.#pendingPong = null;
-      if (!this.#closeSent) this.#output.push(this.#writer.frame(Opcode.Pong, pong, true));
+      if (this.#phase === "open") this.#output.push(this.#writer.frame(Opcode.Pong, pong, true));
     }
     return this.#output.nextWriteOperation();
   }
 
   reportWriteResult(result: WriteResult): void {
     this.#output.reportWriteResult(result);
-    if (result === "closed" && this.#event === undefined) {
+    if (result === "closed" && this.#phase === "open") {
       // The peer stopped reading: nothing more can be said, but what it already sent is still read.
       this.#pendingPong = null;
-      if (!this.#closeSent) this.#closeSent = true;
+      this.#phase = "closing";
     }
   }
 
@@ -352,27 +358,27 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   isClosed(): boolean {
-    return this.#readDone && this.#output.state === "ended";
+    return this.#input === "done" && this.#output.state === "ended";
   }
 
   /** Graceful end asked by the driver (e.g. the listener is closing): the close handshake with 1001. */
   shutdown(): void {
-    if (!this.#closeSent && this.#event === undefined) this.close(CloseCode.GoingAway);
+    if (this.#phase === "open") this.close(CloseCode.GoingAway);
   }
 
   // ---- Connection: time -----------------------------------------------------------------------
 
   nextDeadline(): number | undefined {
-    if (this.#event !== undefined) return undefined;
+    if (this.#phase === "closed") return undefined;
     let deadline = this.#closeDeadline;
-    for (const candidate of [this.#pongDeadline, this.#closeSent ? undefined : this.#nextPing]) {
+    for (const candidate of [this.#pongDeadline, this.#phase === "open" ? this.#nextPing : undefined]) {
       if (candidate !== undefined && (deadline === undefined || candidate < deadline)) deadline = candidate;
     }
     return deadline;
   }
 
   handleTimeout(now: number): void {
-    if (this.#event !== undefined) return;
+    if (this.#phase === "closed") return;
     if (this.#closeDeadline !== undefined && now >= this.#closeDeadline) {
       this.#abort(new TimeoutError(`the peer did not answer the close frame within ${this.#options.closeTimeout} ms`));
       return;
@@ -385,7 +391,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
       );
       return;
     }
-    if (this.#nextPing !== undefined && now >= this.#nextPing && !this.#closeSent) {
+    if (this.#nextPing !== undefined && now >= this.#nextPing && this.#phase === "open") {
       this.#control(Opcode.Ping, EMPTY);
       this.#nextPing = now + this.#options.pingInterval;
       if (this.#pongDeadline === undefined) this.#pongDeadline = now + this.#options.pongTimeout;
@@ -451,7 +457,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
     if (opcode === Opcode.Ping) {
       // Only the latest ping is answered when several arrive before the writer runs (RFC 6455 §5.5.3):
       // a ping flood cannot grow the output.
-      if (!this.#closeSent) {
+      if (this.#phase === "open") {
         this.#pendingPong = payload;
         this.#output.wakeWriter();
       }
@@ -465,9 +471,8 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
     }
     // Close.
     const info = parseClosePayload(payload); // throws WebSocketError for a bad payload: read() fails the connection
-    this.#closeReceived = true;
-    this.#readDone = true;
-    if (!this.#closeSent) {
+    this.#input = "done";
+    if (this.#phase === "open") {
       // Echo the code (RFC 6455 §5.5.1); none when the peer sent none.
       this.#sendClose(info.code === CloseCode.NoStatus ? EMPTY : encodeClosePayload(info.code));
     }
@@ -477,13 +482,18 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   #control(opcode: number, payload: Uint8Array | string): void {
     const bytes = typeof payload === "string" ? utf8Encoder.encode(payload) : payload;
     if (bytes.length > 125) throw new RangeError("a control frame payload is at most 125 bytes");
-    if (this.#closeSent) return;
+    if (this.#phase !== "open") return;
     this.#output.push(this.#writer.frame(opcode, bytes, true));
   }
 
   #sendClose(payload: Uint8Array): void {
-    this.#closeSent = true;
+    this.#phase = "closing";
     this.#pendingPong = null;
+    if (this.#streaming) {
+      // A message is half sent: no data frame may follow it, so what waited behind it is dropped.
+      this.#streaming = false;
+      this.#deferred = [];
+    }
     this.#flushDeferred();
     this.#output.push(this.#writer.frame(Opcode.Close, payload, true));
     this.#output.end();
@@ -502,10 +512,10 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
 
   /** The peer broke the protocol or a limit (or a keep-alive timed out): send a close frame with the code, stop reading. */
   #fail(error: unknown, code?: number, reason = ""): void {
-    if (this.#event !== undefined) return;
+    if (this.#phase === "closed") return;
     const closeCode = code ?? (error instanceof WebSocketError ? error.closeCode : CloseCode.InternalError);
-    this.#readDone = true;
-    if (!this.#closeSent) {
+    this.#input = "done";
+    if (this.#phase === "open") {
       this.#streaming = false;
       this.#deferred = [];
       this.#sendClose(encodeClosePayload(closeCode, reason));
@@ -515,15 +525,15 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
 
   /** The connection is gone or given up on (I/O error, EOF without close, close timeout): stop both sides now. */
   #abort(error: unknown): void {
-    this.#readDone = true;
+    this.#input = "done";
     this.#output.discard(error instanceof ConnectionClosedError ? error : undefined);
     this.#wakeReader();
     this.#finish({ code: CloseCode.Abnormal, reason: "", wasClean: false, error });
   }
 
   #finish(event: CloseEvent): void {
-    if (this.#event !== undefined) return;
-    this.#event = event;
+    if (this.#phase === "closed") return;
+    this.#phase = "closed";
     this.#closeDeadline = undefined;
     this.#pongDeadline = undefined;
     this.#nextPing = undefined;
@@ -538,7 +548,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   #paused(): boolean {
-    if (this.#readDone) return true;
+    if (this.#input === "done") return true;
     const limit = this.#options.receiveHighWaterMark;
     if (this.#stream !== null && this.#stream.buffered > limit) return true;
     if (this.#options.streamMessages) {
@@ -553,16 +563,17 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
     if (resume && !this.#paused()) {
       this.#readResume = undefined;
       resume();
-    } else if (resume && this.#readDone) {
+    } else if (resume && this.#input === "done") {
       this.#readResume = undefined;
       resume();
     }
   }
 
   #wakeInbox(): void {
-    const waiter = this.#inboxWaiter;
-    this.#inboxWaiter = undefined;
-    waiter?.();
+    const waiters = this.#inboxWaiters;
+    if (waiters.length === 0) return;
+    this.#inboxWaiters = [];
+    for (const waiter of waiters) waiter();
   }
 
   #callback<T>(callback: (value: T) => void, value: T): void {
@@ -579,8 +590,9 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 }
 
+/** A message's size for the receive high-water mark (UTF-16 units for text: close enough, and free). */
 function messageBytes(message: Message): number {
-  return message.type === "text" ? message.data.length : message.data.length;
+  return message.data.length;
 }
 
 function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {

@@ -93,6 +93,50 @@ describe.each(CHUNKINGS)("client and server over memory (%s)", (_name, memoryOpt
     await expect(client.send("late")).rejects.toThrow(/not open/);
   });
 
+  it("closing in the middle of a streamed message drops the sends queued behind it (no data frame may follow)", async () => {
+    const { server, client } = await connectedPair(memoryOptions);
+    const got: unknown[] = [];
+    server.onmessage = (m) => got.push(m);
+    const writer = client.stream("binary");
+    await writer.write(Uint8Array.of(1));
+    void client.send("queued behind the stream");
+    client.close(1000);
+    await expect(writer.end()).rejects.toThrow(/not open/);
+    expect(await server.closed).toMatchObject({ code: 1000, wasClean: true });
+    expect(await client.closed).toMatchObject({ code: 1000, wasClean: true });
+    expect(got).toEqual([]);
+  });
+
+  it("lets two consumers iterate: each message goes to one of them", async () => {
+    const { server, client } = await connectedPair(memoryOptions);
+    const a = client[Symbol.asyncIterator]();
+    const b = client[Symbol.asyncIterator]();
+    const both = Promise.all([a.next(), b.next()]);
+    await server.send("one");
+    await server.send("two");
+    const values = (await both).map((r) => (r.value as { data: string }).data).sort();
+    expect(values).toEqual(["one", "two"]);
+    server.close();
+    expect(await a.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("a send that is never awaited rejects without an unhandled rejection when the connection dies", async () => {
+    const { server, client } = await connectedPair(memoryOptions, { client: { highWaterMark: 0 } });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      void client.send(new Uint8Array(300_000));
+      client.reportError(new Error("the socket broke"));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+      expect(await client.closed).toMatchObject({ code: 1006, wasClean: false });
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      server.close();
+    }
+  });
+
   it("sends nothing after close and rejects sends", async () => {
     const { server, client } = await connectedPair(memoryOptions);
     const got: unknown[] = [];
