@@ -2,6 +2,7 @@ import {
   type Clock,
   type Connection,
   ConnectionClosedError,
+  PendingResume,
   type ReadOperation,
   type WriteOperation,
   type WriteResult,
@@ -19,7 +20,6 @@ import { utf8 } from "./head-encoder.js";
 import { HeadParser } from "./head-parser.js";
 import { type HeaderList, toHeaderList } from "./headers.js";
 import { positiveOption, timeoutOption } from "./options.js";
-import { PendingResume } from "./pending-resume.js";
 import { encodeRequestHead, type RequestBodyFraming, type RequestBodySize } from "./request-head.js";
 import { isStreamBody } from "./write-helpers.js";
 
@@ -286,7 +286,7 @@ export class ClientConnection implements Connection {
   }
 
   yieldReader(resume: () => void): void {
-    this.#reader.set(resume);
+    this.#reader.register(resume);
     if (this.nextReadOperation() !== "yield") this.#reader.wake();
   }
 
@@ -299,8 +299,7 @@ export class ClientConnection implements Connection {
   reportWriteResult(result: WriteResult): void {
     if (result === "closed") {
       // The server stopped reading. Responses already on their way may still arrive.
-      this.#out.close();
-      this.#out.discard();
+      this.#out.written(result);
       this.#failPending(new ConnectionClosedError("the server closed the connection; the request was not sent"));
       return;
     }

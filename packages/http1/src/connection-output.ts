@@ -1,10 +1,4 @@
-import type { WriteOperation } from "@sansio/runtime-api";
-import { OutputQueue } from "./output-queue.js";
-import { PendingResume } from "./pending-resume.js";
-import { DrainSignal, READY } from "./write-helpers.js";
-
-const YIELD: WriteOperation = Object.freeze({ kind: "yield" });
-const CLOSE: WriteOperation = Object.freeze({ kind: "close" });
+import { OutputQueue, type WriteOperation, type WriteResult } from "@sansio/runtime-api";
 
 /** Where framed bytes go, queued by reference (they must not change until written). */
 export interface ByteSink {
@@ -13,104 +7,76 @@ export interface ByteSink {
 }
 
 /**
- * - `open`: bytes may be queued; the writer yields when the queue is empty.
- * - `finishing`: the output closes ("close" operation) once the queue is empty.
- * - `closed`: "close" was handed to the driver, or the peer stopped reading: nothing more is written.
- */
-type OutputState = "open" | "finishing" | "closed";
-
-/**
- * The write side of an HTTP connection (server or client): the queued iovecs, the high-water mark that
- * body writers wait on, the driver's pending writer resume, and whether the output is closed.
+ * The write side of an HTTP connection (server or client): runtime-api's {@link OutputQueue} (iovecs,
+ * partial writes, water marks, the driver's writer resume, `open → ending → ended`, or `gone` once
+ * the peer is gone), with chunks queued by reference (no gathering copy: the server builds each
+ * response head and small body in one buffer already, and streamed chunks are the caller's) and the
+ * vocabulary the HTTP connections use.
  */
 export class ConnectionOutput implements ByteSink {
-  /** Queued bytes at or above which writers wait. */
-  readonly highWaterMark: number;
-  readonly #queue = new OutputQueue();
-  readonly #drain = new DrainSignal();
-  readonly #writer = new PendingResume();
-  #state: OutputState = "open";
+  readonly #queue: OutputQueue;
 
-  constructor(highWaterMark: number) {
-    this.highWaterMark = highWaterMark;
+  /**
+   * `highWaterMark`: queued bytes at which writers wait, until the queue falls to half of it;
+   * `onDrain`: called when such a wait ends (inside `written` or `discard`).
+   */
+  constructor(highWaterMark: number, onDrain?: () => void) {
+    this.#queue = new OutputQueue({ highWaterMark, gatherBelow: 0, onDrain });
   }
 
-  /** Bytes queued and not yet reported written. */
-  get bytes(): number {
-    return this.#queue.bytes;
-  }
-
-  /** True when nothing is queued. */
+  /** True when nothing is queued (nothing the queue holds references the memory it was given). */
   get empty(): boolean {
-    return this.#queue.empty;
+    return this.#queue.bytes === 0;
   }
 
-  /** True while fewer than {@link highWaterMark} bytes are queued. */
+  /** False while writers should wait (from the high-water mark down to the low one). */
   get belowHighWaterMark(): boolean {
-    return this.#queue.bytes < this.highWaterMark;
+    return !this.#queue.full;
   }
 
-  /** True once the output is closed: "close" was handed to the driver, or {@link close} was called. */
+  /** True once nothing more will be written: "close" was handed to the driver, or the peer is gone. */
   get closed(): boolean {
-    return this.#state === "closed";
+    const state = this.#queue.state;
+    return state === "ended" || state === "gone";
+  }
+
+  /** Queues `chunk` (by reference) and wakes the writer. Dropped once the output is ending or closed. */
+  send(chunk: Uint8Array): void {
+    if (this.#queue.state === "open") this.#queue.write(chunk);
+  }
+
+  /** Resolves when writers may go on; rejects (marked handled) once the output is discarded. */
+  drained(): Promise<void> {
+    return this.#queue.drained();
   }
 
   /** Closes the output once what is queued has been written (and wakes the writer to do it). */
   finish(): void {
-    if (this.#state === "open") this.#state = "finishing";
-    this.#writer.wake();
-  }
-
-  /** Queues `chunk` (by reference) and wakes the writer. */
-  send(chunk: Uint8Array): void {
-    this.#queue.push(chunk);
-    this.#writer.wake();
-  }
-
-  /** Resolves once the queue is below the high-water mark; rejects when the output is discarded. */
-  drained(): Promise<void> {
-    return this.belowHighWaterMark ? READY : this.#drain.wait();
+    this.#queue.end();
   }
 
   /** The driver's next write operation. */
   next(): WriteOperation {
-    if (this.#state === "closed") return CLOSE;
-    if (!this.#queue.empty) return { kind: "write", iovecs: this.#queue.iovecs() };
-    if (this.#state === "finishing") {
-      this.#state = "closed";
-      this.#drain.reject();
-      return CLOSE;
-    }
-    return YIELD;
+    return this.#queue.nextWriteOperation();
   }
 
-  /** The driver wrote `n` bytes. Returns true when the queue is below the high-water mark (waiters were woken). */
-  written(n: number): boolean {
-    this.#queue.advance(n);
-    if (!this.belowHighWaterMark) return false;
-    if (this.#drain.pending) this.#drain.resolve();
-    return true;
+  /** The driver's report for the last write: bytes written, or `"closed"` (the output is discarded). */
+  written(result: WriteResult): void {
+    this.#queue.reportWriteResult(result);
   }
 
-  /** The driver yields the writer: `resume` runs on the next {@link send}, or now if there is work. */
+  /** The driver yields the writer: `resume` runs on the next {@link send}, end or discard (now if one is due). */
   yieldWriter(resume: () => void): void {
-    this.#writer.set(resume);
-    if (!this.#queue.empty || this.#state !== "open") this.#writer.wake();
+    this.#queue.yieldWriter(resume);
   }
 
-  /** Wakes the writer (something changed: the connection is finishing, or failed). */
+  /** Wakes the writer (the connection's state changed). */
   wake(): void {
-    this.#writer.wake();
+    this.#queue.wakeWriter();
   }
 
-  /** Drops everything queued; waiters fail with `error` (default ConnectionClosedError). */
+  /** Drops everything queued; drain waiters fail with `error` (default ConnectionClosedError). */
   discard(error?: unknown): void {
-    this.#queue.clear();
-    this.#drain.reject(error);
-  }
-
-  /** Closes the output without a "close" operation (the peer stopped reading): nothing more is written. */
-  close(): void {
-    this.#state = "closed";
+    this.#queue.discard(error);
   }
 }

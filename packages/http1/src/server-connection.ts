@@ -2,6 +2,7 @@ import {
   type Clock,
   type Connection,
   ConnectionClosedError,
+  PendingResume,
   type ReadOperation,
   type Session,
   UnsupportedError,
@@ -18,7 +19,6 @@ import { CONTINUE_RESPONSE } from "./head-encoder.js";
 import { type HeadLimits, HeadParser } from "./head-parser.js";
 import type { HeaderList } from "./headers.js";
 import { positiveOption, timeoutOption } from "./options.js";
-import { PendingResume } from "./pending-resume.js";
 import { ServerRequest } from "./server-request.js";
 import { type AfterResponse, type ResponseChannel, ServerResponse } from "./server-response.js";
 import type {
@@ -152,7 +152,10 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     this.observing = this.#settings.onResponseHead !== undefined;
     this.#parser = new HeadParser("request", this.#settings);
     this.#decoder = new BodyDecoder(this.#settings);
-    this.#out = new ConnectionOutput(this.#settings.writeHighWaterMark);
+    // Below the low-water mark again: pipelined requests may be read.
+    this.#out = new ConnectionOutput(this.#settings.writeHighWaterMark, () => {
+      if (this.#input.phase === "head") this.#reader.wake();
+    });
     this.#bodyOwner = {
       bodyDrained: () => this.#reader.wake(),
       bodyWanted: () => this.#sendContinue(),
@@ -240,7 +243,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   }
 
   yieldReader(resume: () => void): void {
-    this.#reader.set(resume);
+    this.#reader.register(resume);
     if (this.nextReadOperation() !== "yield") this.#reader.wake();
   }
 
@@ -255,8 +258,7 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
       this.#abortAll(new ConnectionClosedError("the peer closed the connection"));
       return;
     }
-    // Below the high-water mark again: pipelined requests may be read.
-    if (this.#out.written(result) && this.#input.phase === "head") this.#reader.wake();
+    this.#out.written(result);
   }
 
   yieldWriter(resume: () => void): void {
