@@ -51,7 +51,11 @@ export class RawPeer implements Connection {
   #ended = false;
   #writeResume: (() => void) | undefined;
 
-  constructor() {
+  readonly #endOnEof: boolean;
+
+  /** `endOnEof: false` keeps the write side open after the other side's FIN (a peer that never answers). */
+  constructor(options: { endOnEof?: boolean } = {}) {
+    this.#endOnEof = options.endOnEof ?? true;
     this.eof = new Promise((resolve) => {
       this.#resolveEof = resolve;
     });
@@ -85,9 +89,11 @@ export class RawPeer implements Connection {
     this.read(buffer, offset, length);
     this.#eof = true;
     this.#resolveEof();
-    // Stop writing too once the other side has closed.
-    this.#ending = true;
-    this.#wake();
+    // Stop writing too once the other side has closed (unless told to stay silent and open).
+    if (this.#endOnEof) {
+      this.#ending = true;
+      this.#wake();
+    }
     return length;
   }
   yieldReader(): void {}
