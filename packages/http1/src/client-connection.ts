@@ -2,6 +2,7 @@ import {
   type Clock,
   type Connection,
   ConnectionClosedError,
+  PendingQueue,
   PendingResume,
   type ReadOperation,
   type WriteOperation,
@@ -69,9 +70,9 @@ export class ClientConnection implements Connection {
   readonly #bodyOwner: BodyOwner;
   readonly #sink: BodySink;
   /** Requests not yet written. */
-  #pending: Exchange[] = [];
+  readonly #pending = new PendingQueue<Exchange>();
   /** Requests written (or being written), waiting for their response, in order. */
-  #inflight: Exchange[] = [];
+  readonly #inflight = new PendingQueue<Exchange>();
   /** The exchange whose streamed body is being written. */
   #writing: Exchange | null = null;
   #input: Input = "head";
@@ -115,7 +116,7 @@ export class ClientConnection implements Connection {
     this.#bodyOwner = { bodyDrained: () => this.#reader.wake(), bodyWanted: () => {} };
     this.#sink = {
       bodyData: (bytes, start, end) => {
-        const channel = this.#inflight[0]?.channel;
+        const channel = this.#inflight.peek()?.channel;
         if (channel && !channel.discarding) channel.push(bytes.slice(start, end));
       },
     };
@@ -123,7 +124,7 @@ export class ClientConnection implements Connection {
 
   /** Requests sent or queued whose response has not been completely received. */
   get outstanding(): number {
-    return this.#pending.length + this.#inflight.length;
+    return this.#pending.size + this.#inflight.size;
   }
 
   /**
@@ -216,7 +217,7 @@ export class ClientConnection implements Connection {
       case "head":
         return "read";
       case "body": {
-        const channel = this.#inflight[0]?.channel;
+        const channel = this.#inflight.peek()?.channel;
         return channel && !channel.wantsMore() ? "yield" : "read";
       }
       case "upgraded":
@@ -231,7 +232,7 @@ export class ClientConnection implements Connection {
     let pos = offset;
     while (pos < end) {
       if (this.#input === "head") {
-        if (this.#inflight.length === 0) {
+        if (this.#inflight.size === 0) {
           this.#end(new HttpParseError("unexpected-data", "the server sent bytes no request asked for"), "failed");
           return length;
         }
@@ -244,7 +245,7 @@ export class ClientConnection implements Connection {
         if (!parser.done) break;
         this.#onHead(parser.take());
       } else if (this.#input === "body") {
-        const exchange = this.#inflight[0] as Exchange;
+        const exchange = this.#inflight.peek() as Exchange;
         const channel = exchange.channel;
         if (channel && !channel.wantsMore()) break;
         const decoder = this.#decoder;
@@ -265,7 +266,7 @@ export class ClientConnection implements Connection {
     const consumed = this.read(buffer, offset, length);
     if (this.#input === "upgraded") return consumed;
     if (this.#input === "body") {
-      const channel = this.#inflight[0]?.channel;
+      const channel = this.#inflight.peek()?.channel;
       if (channel && !channel.wantsMore()) return consumed;
       this.#decoder.end();
       if (this.#decoder.done) {
@@ -277,7 +278,7 @@ export class ClientConnection implements Connection {
     }
     if (this.#input !== "closed") {
       const error =
-        this.#parser.started && this.#inflight.length > 0
+        this.#parser.started && this.#inflight.size > 0
           ? new HttpParseError("incomplete-message", "the connection closed in the middle of a response head")
           : new ConnectionClosedError("the server closed the connection before responding");
       this.#end(error, "failed");
@@ -327,7 +328,7 @@ export class ClientConnection implements Connection {
     this.#clock = clock;
     this.#idleSince = clock.now();
     this.#lastProgress = this.#idleSince;
-    for (const exchange of this.#inflight)
+    for (let i = 0, exchange = this.#inflight.at(0); exchange !== undefined; exchange = this.#inflight.at(++i))
       if (!exchange.responded && this.#writing !== exchange) exchange.sentAt ??= this.#idleSince;
     this.#rearm();
   }
@@ -339,7 +340,7 @@ export class ClientConnection implements Connection {
   handleTimeout(now: number): void {
     const deadline = this.#deadline;
     if (deadline === undefined || now < deadline) return;
-    const first = this.#inflight[0];
+    const first = this.#inflight.peek();
     if (this.#input === "head" && first !== undefined && !first.responded) {
       // No byte of the response yet: the request may be sent again elsewhere.
       const retryable = !this.#parser.started;
@@ -354,13 +355,13 @@ export class ClientConnection implements Connection {
   #rearm(): void {
     if (this.#clock === undefined) return;
     let deadline: number | undefined;
-    const first = this.#inflight[0];
+    const first = this.#inflight.peek();
     if (this.#input === "head" && !this.#closing && this.#failure === undefined) {
       if (first !== undefined) {
         if (!first.responded && first.sentAt !== undefined && this.#responseHeadTimeout > 0) {
           deadline = Math.max(first.sentAt, this.#lastProgress) + this.#responseHeadTimeout;
         }
-      } else if (this.#pending.length === 0 && this.#keepAliveTimeout > 0) {
+      } else if (this.#pending.size === 0 && this.#keepAliveTimeout > 0) {
         deadline = this.#idleSince + this.#keepAliveTimeout;
       }
     }
@@ -394,14 +395,14 @@ export class ClientConnection implements Connection {
     ) {
       return false;
     }
-    if (this.#inflight.length === 0) return true;
-    const last = this.#inflight[this.#inflight.length - 1] as Exchange;
+    if (this.#inflight.size === 0) return true;
+    const last = this.#inflight.at(this.#inflight.size - 1) as Exchange;
     if (last.closeAfter) return false;
     return this.#persistent === true || (this.#persistent === undefined && this.#provenKeepAlive);
   }
 
   #startNext(): void {
-    while (this.#pending.length > 0 && this.#mayStartNext()) {
+    while (this.#pending.size > 0 && this.#mayStartNext()) {
       const exchange = this.#pending.shift() as Exchange;
       this.#inflight.push(exchange);
       this.#observe(exchange);
@@ -455,7 +456,7 @@ export class ClientConnection implements Connection {
   // ---- reading responses ----------------------------------------------------------------------
 
   #onHead(head: ResponseHead): void {
-    const exchange = this.#inflight[0] as Exchange;
+    const exchange = this.#inflight.peek() as Exchange;
     const status = head.status;
     if (status < 200 && status !== 101) {
       this.#progress();
@@ -546,11 +547,7 @@ export class ClientConnection implements Connection {
   }
 
   #failPending(error: unknown): void {
-    const pending = this.#pending;
-    if (pending.length === 0) return;
-    this.#pending = [];
-    for (const exchange of pending) exchange.reject(error);
-    this.#changed();
+    if (this.#pending.failAll(error) > 0) this.#changed();
   }
 
   /**
@@ -567,18 +564,17 @@ export class ClientConnection implements Connection {
     this.#callFinalise();
     this.#out.discard(error);
     this.#out.finish();
-    const inflight = this.#inflight;
-    this.#inflight = [];
     // The exchange under way hears the error itself; the ones behind it were never answered, which
     // is worth a retry on another connection: they get ConnectionClosedError (the error as `cause`).
     const unanswered =
       error instanceof ConnectionClosedError
         ? error
         : new ConnectionClosedError("the connection failed before this request was answered", { cause: error });
-    for (let i = 0; i < inflight.length; i++) {
-      const exchange = inflight[i] as Exchange;
+    const inflight = this.#inflight;
+    for (let first = true, exchange = inflight.shift(); exchange !== undefined; exchange = inflight.shift()) {
       if (exchange.responded) exchange.channel?.fail(error);
-      else exchange.reject(i === 0 ? error : unanswered);
+      else exchange.reject(first ? error : unanswered);
+      first = false;
     }
     this.#failPending(unanswered);
     this.#changed();
