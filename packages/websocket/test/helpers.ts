@@ -1,3 +1,4 @@
+import type { EventEmitter } from "node:events";
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "@sansio/runtime-api";
 import { createMemoryRuntime, type MemoryRuntimeOptions } from "@sansio/runtime-api/testing";
 import type { DeflateParams } from "../src/deflate-params.js";
@@ -193,3 +194,14 @@ export function closeCodeOf(payload: Uint8Array): number {
 
 /** Resolves after `ms` of real time (for bounded waits in tests only). */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for one event of an emitter (a `ws` socket or server), bounded in time; several arguments come as an array. */
+export function once<T>(emitter: EventEmitter, event: string, ms = 30_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+    emitter.once(event, (...args: unknown[]) => {
+      clearTimeout(timer);
+      resolve((args.length > 1 ? args : args[0]) as T);
+    });
+  });
+}

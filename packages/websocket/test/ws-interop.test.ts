@@ -2,7 +2,6 @@
  * Interop over real loopback sockets with @sansio/node against the npm `ws` package: `ws` as a client
  * of our server, and as the server for our client.
  */
-import type { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import { http1Server } from "@sansio/http1";
 import { runtime } from "@sansio/node";
@@ -10,6 +9,7 @@ import type { Listener } from "@sansio/runtime-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { acceptWebSocket, connectWebSocket, type Message, type WebSocketConnection } from "../src/index.js";
+import { once } from "./helpers.js";
 
 const BIG = 16 << 20;
 const LIMIT = 32 << 20;
@@ -18,17 +18,6 @@ function pattern(size: number, seed = 0): Uint8Array {
   const bytes = new Uint8Array(size);
   for (let i = 0; i < size; i++) bytes[i] = (i * 7 + seed + (i >> 12)) & 0xff;
   return bytes;
-}
-
-/** Waits for one event of a `ws` socket, bounded in time. */
-function once<T>(emitter: EventEmitter, event: string, ms = 20_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    emitter.once(event, (...args: unknown[]) => {
-      clearTimeout(timer);
-      resolve((args.length > 1 ? args : args[0]) as T);
-    });
-  });
 }
 
 describe("ws client → @sansio/websocket server on @sansio/node", () => {
