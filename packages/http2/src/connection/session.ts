@@ -97,7 +97,9 @@ export abstract class Http2Session implements Connection {
   ) {
     const o = resolveOptions(options);
     this.options = o;
-    this.out = new OutputQueue({ highWaterMark: o.writeHighWaterMark });
+    // gatherBelow 0: every chunk by reference. Works around an OutputQueue bug (a gathered chunk followed by
+    // one queued by reference is lost from the write operation); see the report of this package's helper.
+    this.out = new OutputQueue({ highWaterMark: o.writeHighWaterMark, gatherBelow: 0 });
     this.encoder = new HpackEncoder();
     this.decoder = new HpackDecoder({ maxHeaderListSize: o.maxHeaderListSize, maxStringLength: o.maxHeaderListSize });
     this.assembler = new HeaderBlockAssembler({
@@ -651,6 +653,7 @@ export abstract class Http2Session implements Connection {
     }
     this.writeControl(settingsAckFrame());
     this.remoteSettingsChanged();
+    this.fillData();
   }
 
   private onPing(ack: boolean, payload: Uint8Array): void {
@@ -685,7 +688,9 @@ export abstract class Http2Session implements Connection {
     if (streamId === 0) {
       if (!this.connectionSend.increase(increment)) {
         this.fatal(connectionError("FLOW_CONTROL_ERROR", "WINDOW_UPDATE overflows the connection window"));
+        return;
       }
+      this.fillData();
       return;
     }
     const stream = this.streams.get(streamId);
@@ -699,7 +704,7 @@ export abstract class Http2Session implements Connection {
       this.failStream(streamError("FLOW_CONTROL_ERROR", streamId, "WINDOW_UPDATE overflows the stream window"));
       return;
     }
-    if (stream.outgoing.pending) this.ready.add(stream);
+    if (stream.outgoing.pending) this.markReady(stream);
   }
 
   // ---- sending DATA as the windows allow ----
