@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import type { EventEmitter } from "node:events";
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "@sansio/runtime-api";
 import { createMemoryRuntime, type MemoryRuntimeOptions } from "@sansio/runtime-api/testing";
@@ -204,4 +205,55 @@ export function once<T>(emitter: EventEmitter, event: string, ms = 30_000): Prom
       resolve((args.length > 1 ? args : args[0]) as T);
     });
   });
+}
+
+/** A peer or server running in a child process, its output collected. */
+export interface ChildRun {
+  readonly child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Its exit code once it exits (it is killed after `limitMs`). */
+  readonly exited: Promise<number | null>;
+}
+
+const children = new Set<ChildProcess>();
+
+/** Starts `command` with `args`; killed after `limitMs` if still running, or by {@link killChildren}. */
+export function spawnChild(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; limitMs?: number } = {},
+): ChildRun {
+  const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  let output = "";
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString();
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.limitMs ?? 90_000);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolve(code);
+    }),
+  );
+  return { child, output: () => output, exited };
+}
+
+/** Kills every child started by {@link spawnChild} that is still running (for `afterAll`). */
+export function killChildren(): void {
+  for (const child of children) child.kill("SIGKILL");
+}
+
+/** Waits (at most ~20 s) for a child to print "listening on PORT" and returns the port. */
+export async function listeningPort(run: ChildRun): Promise<number> {
+  for (let i = 0; i < 800; i++) {
+    const match = /listening on (\d+)/.exec(run.output());
+    if (match) return Number(match[1]);
+    await sleep(25);
+  }
+  throw new Error(`no "listening on" line:\n${run.output()}`);
 }

@@ -3,7 +3,6 @@
  * own adapter: as a server for the `ws` client of this process, and as a client of a `ws` server here.
  * Uses the built packages (dist), as an application does.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import type { EventEmitter } from "node:events";
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -11,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
-import { once } from "./helpers.js";
+import { type ChildRun, killChildren, listeningPort, once, spawnChild } from "./helpers.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..", "..");
@@ -24,29 +23,9 @@ const RUNTIMES = {
 } as const;
 type RuntimeName = keyof typeof RUNTIMES;
 
-const children = new Set<ChildProcess>();
-
-function run(
-  name: RuntimeName,
-  args: string[],
-): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function run(name: RuntimeName, args: string[]): ChildRun {
   const { command, args: base } = RUNTIMES[name];
-  const child = spawn(command, [...base, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
-  void exited.then(() => {
-    clearTimeout(timer);
-    children.delete(child);
-  });
-  return { child, output: () => output, exited };
+  return spawnChild(command, [...base, ...args], { cwd: root });
 }
 
 beforeAll(() => {
@@ -55,21 +34,14 @@ beforeAll(() => {
   }
 });
 
-afterAll(() => {
-  for (const child of children) child.kill("SIGKILL");
-});
+afterAll(killChildren);
 
 describe.each(Object.keys(RUNTIMES) as RuntimeName[])("our server on %s, ws as the client", (name) => {
-  let server: ReturnType<typeof run>;
+  let server: ChildRun;
   let port = 0;
   beforeAll(async () => {
     server = run(name, ["serve"]);
-    for (let i = 0; i < 600 && port === 0; i++) {
-      const match = /listening on (\d+)/.exec(server.output());
-      if (match) port = Number(match[1]);
-      else await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(port, server.output()).toBeGreaterThan(0);
+    port = await listeningPort(server);
   }, 60_000);
   afterAll(async () => {
     server.child.kill("SIGTERM");
