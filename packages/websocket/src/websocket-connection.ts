@@ -127,7 +127,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   #inboxWaiters: Array<() => void> = [];
   /** Outgoing: the message being streamed, and data frames queued behind it. */
   #streaming = false;
-  #deferred: Uint8Array[][] = [];
+  #deferred: Array<string | Uint8Array> = [];
 
   constructor(setup: WebSocketSetup, options: WebSocketOptions = {}) {
     this.role = setup.role;
@@ -191,18 +191,24 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
    */
   send(data: string | Uint8Array): Promise<void> {
     if (this.readyState !== "open") return rejected(new ConnectionClosedError("send(): the WebSocket is not open"));
+    // Behind a streamed message, the message waits unencoded: compressing it now would feed the
+    // compressor's window out of wire order.
+    if (this.#streaming) this.#deferred.push(data);
+    else this.#output.push(this.#messageFrame(data));
+    return this.#output.drained();
+  }
+
+  /** The frame of a whole message (compressed when negotiated and worth it). */
+  #messageFrame(data: string | Uint8Array): Uint8Array[] {
     const text = typeof data === "string";
     const payload = text ? utf8Encoder.encode(data) : data;
     const compress = this.#compressor !== null && payload.length >= this.#compressThreshold;
-    const frame = this.#writer.frame(
+    return this.#writer.frame(
       text ? Opcode.Text : Opcode.Binary,
       compress ? (this.#compressor as MessageCompressor).compress(payload, true) : payload,
       true,
       compress ? RSV1 : 0,
     );
-    if (this.#streaming) this.#deferred.push(frame);
-    else this.#output.push(frame);
-    return this.#output.drained();
   }
 
   /**
@@ -507,7 +513,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   #flushDeferred(): void {
     const deferred = this.#deferred;
     this.#deferred = [];
-    for (const frame of deferred) this.#output.push(frame);
+    for (const data of deferred) this.#output.push(this.#messageFrame(data));
   }
 
   /** The peer broke the protocol or a limit (or a keep-alive timed out): send a close frame with the code, stop reading. */

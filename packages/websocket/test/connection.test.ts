@@ -66,21 +66,25 @@ describe.each(CHUNKINGS)("client and server over memory (%s)", (_name, memoryOpt
     await server.closed;
   });
 
-  it("queues send() behind a message being streamed, and interleaves pings", async () => {
-    const { server, client } = await connectedPair(memoryOptions);
+  it.each([
+    ["uncompressed", null],
+    ["with permessage-deflate (the compressor sees messages in wire order)", DEFLATE],
+  ])("queues send() behind a message being streamed, and interleaves pings, %s", async (_label, deflate) => {
+    const { server, client } = await connectedPair(memoryOptions, { deflate, client: { deflate: { threshold: 0 } } });
     const got: string[] = [];
     server.onmessage = (m) => got.push(m.type === "text" ? m.data : "?");
     let pongs = 0;
     client.onpong = () => pongs++;
     const writer = client.stream("text");
-    await writer.write("hel");
-    void client.send("second");
+    await writer.write("hello hello ");
+    void client.send("second hello hello");
     client.ping("p");
-    await writer.write("lo ");
-    await writer.end("world");
+    await writer.write("hello world ");
+    await writer.end("world hello");
+    void client.send("third world hello");
     client.close();
     await server.closed;
-    expect(got).toEqual(["hello world", "second"]);
+    expect(got).toEqual(["hello hello hello world world hello", "second hello hello", "third world hello"]);
   });
 
   it("closes from the server side with a code and reason", async () => {
