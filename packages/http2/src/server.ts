@@ -144,12 +144,13 @@ export class Http2ServerConnection extends Http2Session {
     try {
       await this.#handler(request, writer);
     } catch (error) {
+      if (writer.aborted) return; // the stream or connection is gone: the handler only noticed it
       this.#onError(error, request);
       if (!writer.headersSent) writer.respond(500, { "content-type": "text/plain" }, "internal server error\n");
       else if (!writer.finished) writer.reset("INTERNAL_ERROR");
     }
     // The exchange is over for the handler: an unread request body is dropped (its credit given back).
-    if (writer.finished) void request.body.discard();
+    if (writer.finished && !writer.aborted) void request.body.discard();
   }
 
   protected streamEnded(): void {}

@@ -112,7 +112,7 @@ export abstract class Http2Session implements Connection {
     this.resetBucket = new TokenBucket(o.resetBurst, o.resetRate);
     this.phase = isServer ? "preface" : "settings";
 
-    if (!isServer) this.out.write(CONNECTION_PREFACE);
+    if (!isServer) this.emit(CONNECTION_PREFACE);
     const wanted: Http2Settings = {
       ...INITIAL_SETTINGS,
       headerTableSize: o.headerTableSize,
@@ -122,9 +122,9 @@ export abstract class Http2Session implements Connection {
       maxHeaderListSize: o.maxHeaderListSize,
       ...localSettings,
     };
-    this.out.write(settingsFrame(this.negotiation.send(wanted)));
+    this.emit(settingsFrame(this.negotiation.send(wanted)));
     const grow = this.connectionReceive.grow(o.connectionWindowSize);
-    if (grow > 0) this.out.write(windowUpdateFrame(0, grow));
+    if (grow > 0) this.emit(windowUpdateFrame(0, grow));
   }
 
   // ---- role hooks ----
@@ -230,7 +230,7 @@ export abstract class Http2Session implements Connection {
     if (this.failure !== null) return;
     if (!this.goawaySent) {
       this.goawaySent = true;
-      this.out.write(goawayFrame(this.lastPeerStreamId, "NO_ERROR"));
+      this.emit(goawayFrame(this.lastPeerStreamId, "NO_ERROR"));
     }
     this.closeIfIdle();
   }
@@ -251,7 +251,7 @@ export abstract class Http2Session implements Connection {
     if (existing !== undefined) return existing.answer.promise;
     const answer = new Deferred<number>();
     this.pings.set(key, { sent: this.now(), answer });
-    this.out.write(pingFrame(bytes, false));
+    this.emit(pingFrame(bytes, false));
     return answer.promise;
   }
 
@@ -289,10 +289,10 @@ export abstract class Http2Session implements Connection {
 
   /** Sends HEADERS (and CONTINUATION) for `stream`, ending our side when `endStream`. */
   protected sendHeaders(stream: Http2Stream, fields: readonly string[], endStream: boolean): void {
-    if (this.failure !== null || this.out.state !== "open" || stream.state === "closed" || stream.headersSent) return;
+    if (this.out.state !== "open" || stream.state === "closed" || stream.headersSent) return;
     const block = this.encoder.encode(fields);
     for (const iovec of headersFrames(stream.id, block, endStream, this.negotiation.remote.maxFrameSize)) {
-      this.out.write(iovec);
+      this.emit(iovec);
     }
     stream.headersSent = true;
     this.transition(stream, "send_headers");
@@ -341,10 +341,10 @@ export abstract class Http2Session implements Connection {
   protected consumed(stream: Http2Stream, n: number): void {
     if (n <= 0 || this.failure !== null) return;
     const connection = this.connectionReceive.consume(n);
-    if (connection > 0) this.out.write(windowUpdateFrame(0, connection));
+    if (connection > 0) this.emit(windowUpdateFrame(0, connection));
     if (!stream.endReceived && stream.state !== "closed") {
       const increment = stream.receiveWindow.consume(n);
-      if (increment > 0) this.out.write(windowUpdateFrame(stream.id, increment));
+      if (increment > 0) this.emit(windowUpdateFrame(stream.id, increment));
     }
   }
 
@@ -398,6 +398,7 @@ export abstract class Http2Session implements Connection {
   }
 
   private frame(frame: Frame): void {
+    if (this.failure !== null) return;
     if (this.phase === "settings") {
       if (frame.type !== "settings" || frame.ack) {
         this.fatal(connectionError("PROTOCOL_ERROR", `the peer's first frame must be SETTINGS, got ${frame.type}`));
@@ -405,6 +406,7 @@ export abstract class Http2Session implements Connection {
       }
       this.phase = "open";
     }
+    if (!this.countEmpty(frame)) return;
     if (frame.type !== "continuation") {
       const error = this.assembler.checkInterleaving(
         frame.type.toUpperCase(),
@@ -417,16 +419,13 @@ export abstract class Http2Session implements Connection {
     }
     switch (frame.type) {
       case "data":
-        this.countEmpty(frame.data.length === 0 && !frame.endStream);
         this.onData(frame.streamId, frame.data, frame.flowLength, frame.endStream);
         return;
       case "headers": {
-        this.countEmpty(frame.fragment.length === 0 && !frame.endHeaders);
-        this.onHeaderFragment(frame.streamId, frame.fragment, frame.endHeaders, frame.endStream, false);
+        this.onHeaderFragment(frame.streamId, frame.fragment, frame.endHeaders, frame.endStream);
         return;
       }
       case "continuation": {
-        this.countEmpty(frame.fragment.length === 0 && !frame.endHeaders);
         const step = this.assembler.continue(frame.streamId, frame.fragment, frame.endHeaders);
         if (step.kind === "error") this.fatal(step.error);
         else if (step.kind === "complete")
@@ -434,57 +433,42 @@ export abstract class Http2Session implements Connection {
         return;
       }
       case "priority":
-        this.countEmpty(false);
         return;
       case "rst_stream":
-        this.countEmpty(false);
         this.onRstStream(frame.streamId, frame.errorCode);
         return;
       case "settings":
-        this.countEmpty(false);
         this.onSettings(frame.ack, frame.settings);
         return;
       case "push_promise":
         this.fatal(connectionError("PROTOCOL_ERROR", this.isServer ? "a client cannot push" : "push was not enabled"));
         return;
       case "ping":
-        this.countEmpty(false);
         this.onPing(frame.ack, frame.payload);
         return;
       case "goaway":
-        this.countEmpty(false);
         this.onGoaway(frame.lastStreamId, frame.errorCode);
         return;
       case "window_update":
-        this.countEmpty(false);
         this.onWindowUpdate(frame.streamId, frame.increment);
         return;
       case "unknown":
-        this.countEmpty(true);
         return;
     }
   }
 
-  /** Counts frames that carry nothing (CVE-2019-9518); too many in a row ends the connection. */
-  private countEmpty(empty: boolean): void {
-    if (!empty) {
+  /** Counts frames that carry nothing (CVE-2019-9518); too many in a row end the connection (returns false). */
+  private countEmpty(frame: Frame): boolean {
+    if (!isEmptyFrame(frame)) {
       this.emptyFrames = 0;
-      return;
+      return true;
     }
-    if (++this.emptyFrames > this.options.maxEmptyFrames) {
-      this.fatal(
-        connectionError("ENHANCE_YOUR_CALM", `more than ${this.options.maxEmptyFrames} empty frames in a row`),
-      );
-    }
+    if (++this.emptyFrames <= this.options.maxEmptyFrames) return true;
+    this.fatal(connectionError("ENHANCE_YOUR_CALM", `more than ${this.options.maxEmptyFrames} empty frames in a row`));
+    return false;
   }
 
-  private onHeaderFragment(
-    streamId: number,
-    fragment: Uint8Array,
-    endHeaders: boolean,
-    endStream: boolean,
-    _push: boolean,
-  ): void {
+  private onHeaderFragment(streamId: number, fragment: Uint8Array, endHeaders: boolean, endStream: boolean): void {
     const step = this.assembler.start(streamId, fragment, endHeaders);
     if (step.kind === "error") this.fatal(step.error);
     else if (step.kind === "pending") this.openBlock = { streamId, endStream };
@@ -552,7 +536,7 @@ export abstract class Http2Session implements Connection {
     const stream = this.streams.get(streamId);
     const refund = (): void => {
       const increment = this.connectionReceive.consume(flowLength);
-      if (increment > 0) this.out.write(windowUpdateFrame(0, increment));
+      if (increment > 0) this.emit(windowUpdateFrame(0, increment));
     };
     if (stream === undefined) {
       refund();
@@ -750,8 +734,8 @@ export abstract class Http2Session implements Connection {
       stream.sendWindow.consume(chunk.length);
       this.connectionSend.consume(chunk.length);
       const last = outgoing.bytes === 0 && outgoing.ended && outgoing.trailers === null;
-      this.out.write(dataFrameHeader(stream.id, chunk.length, last));
-      this.out.write(chunk);
+      this.emit(dataFrameHeader(stream.id, chunk.length, last));
+      this.emit(chunk);
       if (last) this.sentEnd(stream);
       return true;
     }
@@ -768,10 +752,10 @@ export abstract class Http2Session implements Connection {
         true,
         this.negotiation.remote.maxFrameSize,
       )) {
-        this.out.write(iovec);
+        this.emit(iovec);
       }
     } else {
-      this.out.write(dataFrameHeader(stream.id, 0, true));
+      this.emit(dataFrameHeader(stream.id, 0, true));
     }
     this.sentEnd(stream);
     return true;
@@ -848,19 +832,24 @@ export abstract class Http2Session implements Connection {
 
   // ---- ending ----
 
+  /** Queues bytes for the peer; nothing once the output has ended (the connection is finishing). */
+  private emit(bytes: Uint8Array): void {
+    if (this.out.state === "open") this.out.write(bytes);
+  }
+
   /** Queues a control frame answering the peer; too many unsent ones mean the peer does not read. */
   private writeControl(frame: Uint8Array): void {
     if (++this.queuedControlFrames > this.options.maxQueuedControlFrames) {
       this.fatal(connectionError("ENHANCE_YOUR_CALM", "the peer does not read our control frames"));
       return;
     }
-    this.out.write(frame);
+    this.emit(frame);
   }
 
   /** A connection error of ours: GOAWAY with the code, everything open fails, the connection closes. */
   protected fatal(error: Http2ProtocolError): void {
     if (this.failure !== null) return;
-    if (this.out.state === "open") this.out.write(goawayFrame(this.lastPeerStreamId, error.code, error.message));
+    this.emit(goawayFrame(this.lastPeerStreamId, error.code, error.message));
     this.goawaySent = true;
     this.end(new Http2ConnectionError(error.code, false, error.message));
   }
@@ -893,9 +882,24 @@ export abstract class Http2Session implements Connection {
     if (this.activeLocalStreams > 0 || this.activePeerStreams > 0 || !this.idle()) return;
     if (!this.goawaySent) {
       this.goawaySent = true;
-      this.out.write(goawayFrame(this.lastPeerStreamId, "NO_ERROR"));
+      this.emit(goawayFrame(this.lastPeerStreamId, "NO_ERROR"));
     }
     this.end(new ConnectionClosedError("the connection was shut down"));
+  }
+}
+
+/** A frame that carries nothing and changes nothing: empty DATA or header fragments that do not end, unknown types. */
+function isEmptyFrame(frame: Frame): boolean {
+  switch (frame.type) {
+    case "data":
+      return frame.data.length === 0 && !frame.endStream;
+    case "headers":
+    case "continuation":
+      return frame.fragment.length === 0 && !frame.endHeaders;
+    case "unknown":
+      return true;
+    default:
+      return false;
   }
 }
 
