@@ -158,8 +158,7 @@ export class Http2ClientConnection extends Http2Session {
   }
 
   #open(init: Http2RequestInit, headersOnly: boolean, contentLength: number | null): Exchange | Error {
-    if (this.failure !== null) return this.failure;
-    if (this.goawaySent || this.goawayReceived !== null) {
+    if (this.goawayReceived?.code === "NO_ERROR" || (this.goawaySent && this.failure === null)) {
       return new Http2StreamError(
         "REFUSED_STREAM",
         0,
@@ -168,6 +167,7 @@ export class Http2ClientConnection extends Http2Session {
         "the connection is shutting down: no new requests",
       );
     }
+    if (this.failure !== null) return this.failure;
     const method = init.method ?? "GET";
     const headers = headerList(init.headers);
     const authority = init.authority ?? this.#authority ?? getHeader(headers, "host");

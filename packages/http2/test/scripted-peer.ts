@@ -61,13 +61,13 @@ export class ScriptedPeer implements Connection {
 
   /** Waits until a received frame matches `predicate` (bounded in time); returns it. */
   async waitFor(predicate: (frame: SeenFrame) => boolean, what = "a frame"): Promise<SeenFrame> {
-    let found: SeenFrame | undefined;
+    const find = (): SeenFrame | undefined => this.frames.find(predicate);
     try {
-      await eventually(() => (found = this.frames.find(predicate)) !== undefined, 5000, what);
+      await eventually(() => find() !== undefined, 5000, what);
     } catch (error) {
       throw new Error(`${(error as Error).message}; received: ${this.frames.map((f) => f.type).join(", ")}`);
     }
-    return found as SeenFrame;
+    return find() as SeenFrame;
   }
 
   /** Waits until the other side closed the connection. */

@@ -38,6 +38,14 @@ export interface Http2Options {
   readonly maxEmptyFrames?: number;
   /** Control frames (PING and SETTINGS ACKs, RST_STREAM) queued unsent before the peer is cut off. Default 1000. */
   readonly maxQueuedControlFrames?: number;
+  /**
+   * Keep-alive: after this many milliseconds without a byte from the peer, send a PING; if nothing arrives
+   * within {@link keepAliveTimeout}, the connection is dead and closes (open requests fail with
+   * `TimeoutError`). Default 0: off.
+   */
+  readonly keepAliveInterval?: number;
+  /** See {@link keepAliveInterval}. Default 20000. */
+  readonly keepAliveTimeout?: number;
 }
 
 /** {@link Http2Options} with every default applied. */
@@ -63,5 +71,7 @@ export function resolveOptions(options: Http2Options): ResolvedOptions {
     resetRate: options.resetRate ?? 100,
     maxEmptyFrames: options.maxEmptyFrames ?? 100,
     maxQueuedControlFrames: options.maxQueuedControlFrames ?? 1000,
+    keepAliveInterval: options.keepAliveInterval ?? 0,
+    keepAliveTimeout: options.keepAliveTimeout ?? 20_000,
   };
 }

@@ -6,6 +6,7 @@ import {
   OutputQueue,
   PendingResume,
   type ReadOperation,
+  TimeoutError,
   toConnectionLost,
   type WriteOperation,
   type WriteResult,
@@ -81,6 +82,9 @@ export abstract class Http2Session implements Connection {
   private readDone = false;
   private clock: Clock | undefined;
   private settingsDeadline: number | undefined;
+  /** When the peer last sent us anything, and when an unanswered keep-alive PING times out. */
+  private lastHeard = 0;
+  private keepAliveDeadline: number | undefined;
   private readonly pings = new Map<string, { readonly sent: number; readonly answer: Deferred<number> }>();
   private pingCounter = 0;
   private readonly pingBucket: TokenBucket;
@@ -146,6 +150,7 @@ export abstract class Http2Session implements Connection {
 
   setClock(clock: Clock): void {
     this.clock = clock;
+    this.lastHeard = clock.now();
     if (this.negotiation.pending > 0 && this.settingsDeadline === undefined) {
       this.settingsDeadline = clock.now() + this.options.settingsTimeout;
     }
@@ -153,13 +158,33 @@ export abstract class Http2Session implements Connection {
 
   nextDeadline(): number | undefined {
     if (this.failure !== null) return undefined;
-    return this.settingsDeadline;
+    const interval = this.options.keepAliveInterval;
+    const keepAlive = interval > 0 ? (this.keepAliveDeadline ?? this.lastHeard + interval) : undefined;
+    if (this.settingsDeadline === undefined) return keepAlive;
+    return keepAlive === undefined ? this.settingsDeadline : Math.min(keepAlive, this.settingsDeadline);
   }
 
   handleTimeout(now: number): void {
     if (this.settingsDeadline !== undefined && now >= this.settingsDeadline) {
       this.settingsDeadline = undefined;
       this.fatal(connectionError("SETTINGS_TIMEOUT", "the peer did not acknowledge our SETTINGS in time"));
+      return;
+    }
+    const interval = this.options.keepAliveInterval;
+    if (interval <= 0 || this.failure !== null) return;
+    if (this.keepAliveDeadline !== undefined) {
+      if (now < this.keepAliveDeadline) return;
+      this.keepAliveDeadline = undefined;
+      const error = new TimeoutError(
+        `no answer from the peer within ${this.options.keepAliveTimeout} ms of a keep-alive PING`,
+      );
+      this.end(error);
+      this.out.discard(error);
+      return;
+    }
+    if (now >= this.lastHeard + interval) {
+      this.keepAliveDeadline = now + this.options.keepAliveTimeout;
+      this.ping().catch(() => {});
     }
   }
 
@@ -365,6 +390,10 @@ export abstract class Http2Session implements Connection {
   // ---- reading frames ----
 
   private consume(buffer: Uint8Array, offset: number, length: number): number {
+    if (length > 0) {
+      this.lastHeard = this.now();
+      this.keepAliveDeadline = undefined;
+    }
     const end = offset + length;
     let at = offset;
     if (this.phase === "preface") {
