@@ -169,12 +169,20 @@ export function frame(f: TestFrame, masked = true): Uint8Array {
   return new Uint8Array(Buffer.concat([header, payload]));
 }
 
-/** Splits received bytes into frames (no rule checks; unmasks when masked). Trailing partial bytes are returned as `rest`. */
+/**
+ * Splits received bytes into frames (no rule checks; unmasks when masked). Trailing partial bytes, or
+ * bytes from an unreadable header on, are returned as `rest`.
+ */
 export function decodeFrames(bytes: Uint8Array): { frames: Array<Required<TestFrame>>; rest: number } {
   const frames: Array<Required<TestFrame>> = [];
   let p = 0;
   for (;;) {
-    const parsed = parseFrameHeader(bytes, p, bytes.length);
+    let parsed: ReturnType<typeof parseFrameHeader>;
+    try {
+      parsed = parseFrameHeader(bytes, p, bytes.length);
+    } catch {
+      break; // a length no frame can have
+    }
     if (parsed.kind !== "header" || bytes.length - p - parsed.size < parsed.header.length) break;
     const { header, size } = parsed;
     const payload = bytes.slice(p + size, p + size + header.length);
