@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { computeAccept, generateKey, isValidKey } from "../src/accept.js";
 import { encodeClosePayload, isValidCloseCode, parseClosePayload } from "../src/close-payload.js";
@@ -173,6 +174,30 @@ describe("UTF-8 validation", () => {
     expect(validator.complete).toBe(false);
     expect(isValidUtf8(hex("e0a0"))).toBe(false);
   });
+  it("agrees with TextDecoder on random byte strings biased towards UTF-8 lead bytes, split anywhere", () => {
+    const strict = new TextDecoder("utf-8", { fatal: true });
+    const interesting = [
+      0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff,
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...interesting), { maxLength: 12 }), fc.nat({ max: 12 }), (list, cut) => {
+        const bytes = Uint8Array.from(list);
+        let ok = true;
+        try {
+          strict.decode(bytes);
+        } catch {
+          ok = false;
+        }
+        const validator = new Utf8Validator();
+        const at = Math.min(cut, bytes.length);
+        const valid =
+          validator.feed(bytes, 0, at) === -1 && validator.feed(bytes, at, bytes.length) === -1 && validator.complete;
+        expect(valid).toBe(ok);
+      }),
+      { numRuns: 20_000, seed: 7 },
+    );
+  });
+
   it("agrees with TextDecoder on every 1- and 2-byte sequence", () => {
     const strict = new TextDecoder("utf-8", { fatal: true });
     const agrees = (bytes: Uint8Array) => {
