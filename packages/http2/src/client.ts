@@ -114,10 +114,7 @@ export class Http2ClientConnection extends Http2Session {
     const exchange = this.#open(init, bytes !== null && bytes.length === 0, bytes?.length ?? null);
     if (exchange instanceof Error) return Promise.reject(exchange);
     if (bytes !== null) {
-      if (bytes.length > 0) {
-        void this.sendData(exchange.stream, bytes).catch(() => {});
-        this.endData(exchange.stream, null);
-      }
+      if (bytes.length > 0) this.endData(exchange.stream, null, bytes);
     } else {
       void pumpBody(
         body as AsyncIterable<Uint8Array>,
@@ -150,8 +147,8 @@ export class Http2ClientConnection extends Http2Session {
       response: exchange.response.promise,
       write: (chunk) => this.sendData(exchange.stream, toBytes(chunk)),
       end: (chunk, trailers) => {
-        if (chunk !== undefined) void this.sendData(exchange.stream, toBytes(chunk)).catch(() => {});
-        this.endData(exchange.stream, trailers === undefined ? null : outgoingFields(headerList(trailers), []));
+        const fields = trailers === undefined ? null : outgoingFields(headerList(trailers), []);
+        this.endData(exchange.stream, fields, chunk === undefined ? undefined : toBytes(chunk));
       },
       cancel: () => this.#cancel(exchange, "CANCEL", "the request was cancelled"),
     };

@@ -170,8 +170,8 @@ export class Http2ServerConnection extends Http2Session {
   /** @internal */ _data(stream: Http2Stream, chunk: Uint8Array): Promise<void> {
     return this.sendData(stream, chunk);
   }
-  /** @internal */ _end(stream: Http2Stream, trailers: string[] | null): void {
-    this.endData(stream, trailers);
+  /** @internal */ _end(stream: Http2Stream, trailers: string[] | null, last?: Uint8Array): void {
+    this.endData(stream, trailers, last);
   }
   /** @internal */ _reset(stream: Http2Stream, code: ErrorCodeName): void {
     this.resetStream(stream, code, `the server reset the stream: ${code}`);
@@ -252,9 +252,9 @@ class Writer implements Http2ResponseWriter {
       }
       this.writeHead(200);
     }
-    if (chunk !== undefined) void this.write(chunk).catch(() => {});
     this.finished = true;
-    this.connection._end(this.stream, trailers === undefined ? null : outgoingFields(headerList(trailers), []));
+    const last = chunk === undefined || this.aborted ? undefined : toBytes(chunk);
+    this.connection._end(this.stream, trailers === undefined ? null : outgoingFields(headerList(trailers), []), last);
   }
 
   /** Resets the stream (a handler failure after the headers went out). */

@@ -29,10 +29,13 @@ export class ScriptedPeer implements Connection {
   #prefaceLeft: number;
 
   /** `role`: the role this peer plays; a "client" peer sends the preface and its SETTINGS first. */
-  constructor(role: "client" | "server", options: { autoAckSettings?: boolean; sendSettings?: boolean } = {}) {
+  constructor(
+    role: "client" | "server",
+    options: { autoAckSettings?: boolean; sendSettings?: boolean; sendPreface?: boolean } = {},
+  ) {
     this.#prefaceLeft = role === "server" ? CONNECTION_PREFACE.length : 0;
     this.autoAck = options.autoAckSettings ?? true;
-    if (role === "client") this.send(CONNECTION_PREFACE);
+    if (role === "client" && (options.sendPreface ?? true)) this.send(CONNECTION_PREFACE);
     if (options.sendSettings ?? true) this.send(settingsFrame([]));
   }
 

@@ -339,9 +339,10 @@ export abstract class Http2Session implements Connection {
     return stream.outgoing.drained();
   }
 
-  /** Ends our side of the stream after the queued body, with trailers if given. */
-  protected endData(stream: Http2Stream, trailers: string[] | null): void {
+  /** Ends our side of the stream after the queued body (and `last`, if given), with trailers if given. */
+  protected endData(stream: Http2Stream, trailers: string[] | null, last?: Uint8Array): void {
     if (stream.endSent || stream.outgoing.ended || stream.state === "closed") return;
+    if (last !== undefined) stream.outgoing.push(last);
     stream.outgoing.ended = true;
     stream.outgoing.trailers = trailers !== null && trailers.length > 0 ? trailers : null;
     this.markReady(stream);
@@ -349,8 +350,13 @@ export abstract class Http2Session implements Connection {
 
   /** Resets a stream from our side (cancel, malformed message...). */
   protected resetStream(stream: Http2Stream, code: ErrorCodeName, message: string): void {
-    if (stream.state === "closed" || stream.state === "idle") {
-      if (stream.state === "idle") this.abandon(stream, new Http2StreamError(code, stream.id, false, false, message));
+    if (stream.state === "idle") {
+      this.abandon(stream, new Http2StreamError(code, stream.id, false, false, message));
+      return;
+    }
+    if (stream.state === "closed") {
+      // A frame on a stream already closed: tell the peer, nothing is left to settle here.
+      this.writeControl(rstStreamFrame(stream.id, code));
       return;
     }
     this.writeControl(rstStreamFrame(stream.id, code));
