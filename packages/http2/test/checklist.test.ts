@@ -8,9 +8,9 @@ import {
   rstStreamFrame,
   settingsFrame,
   windowUpdateFrame,
-  writeFrameHeader,
 } from "../src/frame/serialize.js";
 import { type Http2Handler, http2Server } from "../src/index.js";
+import { rawFrame } from "./helpers.js";
 import { ScriptedPeer } from "./scripted-peer.js";
 
 /**
@@ -23,13 +23,6 @@ const echo: Http2Handler = async (request, response) => {
 };
 const GET = (path = "/"): string[] => [":method", "GET", ":scheme", "http", ":authority", "x", ":path", path];
 const POST = (path = "/"): string[] => [":method", "POST", ":scheme", "http", ":authority", "x", ":path", path];
-
-function raw(type: number, flags: number, streamId: number, payload: number[] = []): Uint8Array {
-  const out = new Uint8Array(9 + payload.length);
-  writeFrameHeader(out, 0, payload.length, type, flags, streamId);
-  out.set(payload, 9);
-  return out;
-}
 
 async function connect(
   handler: Http2Handler = echo,
@@ -124,7 +117,7 @@ describe("h2spec-style checklist against our server", () => {
     [
       "§6.10 another frame inside a header block",
       (p) => {
-        p.send(raw(FrameType.HEADERS, 0, 1, [0x82]));
+        p.send(rawFrame(FrameType.HEADERS, 0, 1, [0x82]));
         p.send(pingFrame(new Uint8Array(8), false));
       },
       { goaway: "PROTOCOL_ERROR" },
@@ -132,14 +125,14 @@ describe("h2spec-style checklist against our server", () => {
     [
       "§6.10 CONTINUATION of another stream",
       (p) => {
-        p.send(raw(FrameType.HEADERS, 0, 1, [0x82]));
-        p.send(raw(FrameType.CONTINUATION, 4, 3, [0x84]));
+        p.send(rawFrame(FrameType.HEADERS, 0, 1, [0x82]));
+        p.send(rawFrame(FrameType.CONTINUATION, 4, 3, [0x84]));
       },
       { goaway: "PROTOCOL_ERROR" },
     ],
     [
       "§8.4 PUSH_PROMISE from a client",
-      (p) => p.send(raw(FrameType.PUSH_PROMISE, 4, 1, [0, 0, 0, 2, 0x82])),
+      (p) => p.send(rawFrame(FrameType.PUSH_PROMISE, 4, 1, [0, 0, 0, 2, 0x82])),
       { goaway: "PROTOCOL_ERROR" },
     ],
     [
@@ -232,9 +225,9 @@ describe("h2spec-style checklist against our server", () => {
 
   it("§5.5 frames of unknown types are ignored, even inside a request", async () => {
     const { peer, close } = await connect();
-    peer.send(raw(0xee, 0xff, 0, [1, 2, 3]));
+    peer.send(rawFrame(0xee, 0xff, 0, [1, 2, 3]));
     peer.sendHeaders(1, POST(), false);
-    peer.send(raw(0xee, 0, 1, [4]));
+    peer.send(rawFrame(0xee, 0, 1, [4]));
     peer.send(...dataFrame(1, Uint8Array.of(65), true));
     const response = await peer.waitFor((f) => f.type === "headers" && f.streamId === 1);
     expect(response.headers?.slice(0, 2)).toEqual([":status", "200"]);

@@ -13,8 +13,8 @@ import {
   settingsAckFrame,
   settingsFrame,
   windowUpdateFrame,
-  writeFrameHeader,
 } from "../src/frame/serialize.js";
+import { rawFrame } from "./helpers.js";
 
 const concat = (parts: readonly Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -25,15 +25,6 @@ const concat = (parts: readonly Uint8Array[]): Uint8Array => {
   }
   return out;
 };
-
-/** A raw frame: header fields as given, then the payload bytes. */
-function raw(type: number, flags: number, streamId: number, payload: number[] | Uint8Array): Uint8Array {
-  const body = Uint8Array.from(payload);
-  const out = new Uint8Array(9 + body.length);
-  writeFrameHeader(out, 0, body.length, type, flags, streamId);
-  out.set(body, 9);
-  return out;
-}
 
 function read(bytes: Uint8Array, maxFrameSize = 16384): ReadFrameResult {
   return readFrame(bytes, 0, bytes.length, maxFrameSize);
@@ -138,10 +129,14 @@ describe("frame serializers and the parser agree (RFC 9113 §6)", () => {
       [windowUpdateFrame(0, 0x7fffffff)],
       [{ type: "window_update", streamId: 0, increment: 0x7fffffff }],
     ],
-    ["an unknown type", [raw(0xfa, 0xff, 9, [1, 2])], [{ type: "unknown", frameType: 0xfa, streamId: 9, flags: 0xff }]],
+    [
+      "an unknown type",
+      [rawFrame(0xfa, 0xff, 9, [1, 2])],
+      [{ type: "unknown", frameType: 0xfa, streamId: 9, flags: 0xff }],
+    ],
     [
       "a set reserved bit",
-      [raw(FrameType.RST_STREAM, 0, 0x80000003, [0, 0, 0, 8])],
+      [rawFrame(FrameType.RST_STREAM, 0, 0x80000003, [0, 0, 0, 8])],
       [{ type: "rst_stream", streamId: 3, errorCode: 8 }],
     ],
   ])("%s", (_name, iovecs, expected) => {
@@ -162,94 +157,111 @@ describe("frame rules: each violation gets the RFC's code and scope", () => {
   it.each<[string, Uint8Array, string, "connection" | "stream", number?]>([
     [
       "a frame larger than SETTINGS_MAX_FRAME_SIZE",
-      raw(FrameType.DATA, 0, 1, new Uint8Array(16385)),
+      rawFrame(FrameType.DATA, 0, 1, new Uint8Array(16385)),
       "FRAME_SIZE_ERROR",
       "connection",
     ],
-    ["DATA on stream 0", raw(FrameType.DATA, 0, 0, [1]), "PROTOCOL_ERROR", "connection"],
-    ["HEADERS on stream 0", raw(FrameType.HEADERS, 4, 0, [0x82]), "PROTOCOL_ERROR", "connection"],
-    ["PRIORITY on stream 0", raw(FrameType.PRIORITY, 0, 0, [0, 0, 0, 1, 0]), "PROTOCOL_ERROR", "connection"],
-    ["RST_STREAM on stream 0", raw(FrameType.RST_STREAM, 0, 0, [0, 0, 0, 0]), "PROTOCOL_ERROR", "connection"],
-    ["CONTINUATION on stream 0", raw(FrameType.CONTINUATION, 4, 0, []), "PROTOCOL_ERROR", "connection"],
-    ["PUSH_PROMISE on stream 0", raw(FrameType.PUSH_PROMISE, 4, 0, [0, 0, 0, 2]), "PROTOCOL_ERROR", "connection"],
-    ["SETTINGS on stream 1", raw(FrameType.SETTINGS, 0, 1, []), "PROTOCOL_ERROR", "connection"],
-    ["PING on stream 1", raw(FrameType.PING, 0, 1, new Uint8Array(8)), "PROTOCOL_ERROR", "connection"],
-    ["GOAWAY on stream 1", raw(FrameType.GOAWAY, 0, 1, new Uint8Array(8)), "PROTOCOL_ERROR", "connection"],
-    ["PRIORITY of 4 bytes", raw(FrameType.PRIORITY, 0, 3, [0, 0, 0, 1]), "FRAME_SIZE_ERROR", "stream", 3],
-    ["PRIORITY depending on itself", raw(FrameType.PRIORITY, 0, 3, [0, 0, 0, 3, 0]), "PROTOCOL_ERROR", "stream", 3],
+    ["DATA on stream 0", rawFrame(FrameType.DATA, 0, 0, [1]), "PROTOCOL_ERROR", "connection"],
+    ["HEADERS on stream 0", rawFrame(FrameType.HEADERS, 4, 0, [0x82]), "PROTOCOL_ERROR", "connection"],
+    ["PRIORITY on stream 0", rawFrame(FrameType.PRIORITY, 0, 0, [0, 0, 0, 1, 0]), "PROTOCOL_ERROR", "connection"],
+    ["RST_STREAM on stream 0", rawFrame(FrameType.RST_STREAM, 0, 0, [0, 0, 0, 0]), "PROTOCOL_ERROR", "connection"],
+    ["CONTINUATION on stream 0", rawFrame(FrameType.CONTINUATION, 4, 0, []), "PROTOCOL_ERROR", "connection"],
+    ["PUSH_PROMISE on stream 0", rawFrame(FrameType.PUSH_PROMISE, 4, 0, [0, 0, 0, 2]), "PROTOCOL_ERROR", "connection"],
+    ["SETTINGS on stream 1", rawFrame(FrameType.SETTINGS, 0, 1, []), "PROTOCOL_ERROR", "connection"],
+    ["PING on stream 1", rawFrame(FrameType.PING, 0, 1, new Uint8Array(8)), "PROTOCOL_ERROR", "connection"],
+    ["GOAWAY on stream 1", rawFrame(FrameType.GOAWAY, 0, 1, new Uint8Array(8)), "PROTOCOL_ERROR", "connection"],
+    ["PRIORITY of 4 bytes", rawFrame(FrameType.PRIORITY, 0, 3, [0, 0, 0, 1]), "FRAME_SIZE_ERROR", "stream", 3],
     [
-      "HEADERS depending on itself",
-      raw(FrameType.HEADERS, 0x24, 3, [0, 0, 0, 3, 0, 0x82]),
+      "PRIORITY depending on itself",
+      rawFrame(FrameType.PRIORITY, 0, 3, [0, 0, 0, 3, 0]),
       "PROTOCOL_ERROR",
       "stream",
       3,
     ],
-    ["RST_STREAM of 3 bytes", raw(FrameType.RST_STREAM, 0, 1, [0, 0, 0]), "FRAME_SIZE_ERROR", "connection"],
-    ["SETTINGS of 5 bytes", raw(FrameType.SETTINGS, 0, 0, [0, 1, 0, 0, 0]), "FRAME_SIZE_ERROR", "connection"],
+    [
+      "HEADERS depending on itself",
+      rawFrame(FrameType.HEADERS, 0x24, 3, [0, 0, 0, 3, 0, 0x82]),
+      "PROTOCOL_ERROR",
+      "stream",
+      3,
+    ],
+    ["RST_STREAM of 3 bytes", rawFrame(FrameType.RST_STREAM, 0, 1, [0, 0, 0]), "FRAME_SIZE_ERROR", "connection"],
+    ["SETTINGS of 5 bytes", rawFrame(FrameType.SETTINGS, 0, 0, [0, 1, 0, 0, 0]), "FRAME_SIZE_ERROR", "connection"],
     [
       "SETTINGS ACK with a payload",
-      raw(FrameType.SETTINGS, 1, 0, [0, 1, 0, 0, 0, 0]),
+      rawFrame(FrameType.SETTINGS, 1, 0, [0, 1, 0, 0, 0, 0]),
       "FRAME_SIZE_ERROR",
       "connection",
     ],
-    ["SETTINGS_ENABLE_PUSH of 2", raw(FrameType.SETTINGS, 0, 0, [0, 2, 0, 0, 0, 2]), "PROTOCOL_ERROR", "connection"],
+    [
+      "SETTINGS_ENABLE_PUSH of 2",
+      rawFrame(FrameType.SETTINGS, 0, 0, [0, 2, 0, 0, 0, 2]),
+      "PROTOCOL_ERROR",
+      "connection",
+    ],
     [
       "SETTINGS_INITIAL_WINDOW_SIZE of 2^31",
-      raw(FrameType.SETTINGS, 0, 0, [0, 4, 0x80, 0, 0, 0]),
+      rawFrame(FrameType.SETTINGS, 0, 0, [0, 4, 0x80, 0, 0, 0]),
       "FLOW_CONTROL_ERROR",
       "connection",
     ],
     [
       "SETTINGS_MAX_FRAME_SIZE of 16383",
-      raw(FrameType.SETTINGS, 0, 0, [0, 5, 0, 0, 0x3f, 0xff]),
+      rawFrame(FrameType.SETTINGS, 0, 0, [0, 5, 0, 0, 0x3f, 0xff]),
       "PROTOCOL_ERROR",
       "connection",
     ],
     [
       "SETTINGS_MAX_FRAME_SIZE of 2^24",
-      raw(FrameType.SETTINGS, 0, 0, [0, 5, 1, 0, 0, 0]),
+      rawFrame(FrameType.SETTINGS, 0, 0, [0, 5, 1, 0, 0, 0]),
       "PROTOCOL_ERROR",
       "connection",
     ],
-    ["PING of 7 bytes", raw(FrameType.PING, 0, 0, new Uint8Array(7)), "FRAME_SIZE_ERROR", "connection"],
-    ["GOAWAY of 7 bytes", raw(FrameType.GOAWAY, 0, 0, new Uint8Array(7)), "FRAME_SIZE_ERROR", "connection"],
+    ["PING of 7 bytes", rawFrame(FrameType.PING, 0, 0, new Uint8Array(7)), "FRAME_SIZE_ERROR", "connection"],
+    ["GOAWAY of 7 bytes", rawFrame(FrameType.GOAWAY, 0, 0, new Uint8Array(7)), "FRAME_SIZE_ERROR", "connection"],
     [
       "WINDOW_UPDATE of 5 bytes",
-      raw(FrameType.WINDOW_UPDATE, 0, 0, new Uint8Array(5)),
+      rawFrame(FrameType.WINDOW_UPDATE, 0, 0, new Uint8Array(5)),
       "FRAME_SIZE_ERROR",
       "connection",
     ],
     [
       "WINDOW_UPDATE of 0 on the connection",
-      raw(FrameType.WINDOW_UPDATE, 0, 0, [0, 0, 0, 0]),
+      rawFrame(FrameType.WINDOW_UPDATE, 0, 0, [0, 0, 0, 0]),
       "PROTOCOL_ERROR",
       "connection",
     ],
-    ["WINDOW_UPDATE of 0 on a stream", raw(FrameType.WINDOW_UPDATE, 0, 5, [0, 0, 0, 0]), "PROTOCOL_ERROR", "stream", 5],
-    ["padded DATA without a pad length", raw(FrameType.DATA, 8, 1, []), "FRAME_SIZE_ERROR", "connection"],
-    ["DATA padding filling the frame", raw(FrameType.DATA, 8, 1, [4, 0, 0, 0]), "PROTOCOL_ERROR", "connection"],
-    ["HEADERS padding filling the frame", raw(FrameType.HEADERS, 0x0c, 1, [2, 0]), "PROTOCOL_ERROR", "connection"],
+    [
+      "WINDOW_UPDATE of 0 on a stream",
+      rawFrame(FrameType.WINDOW_UPDATE, 0, 5, [0, 0, 0, 0]),
+      "PROTOCOL_ERROR",
+      "stream",
+      5,
+    ],
+    ["padded DATA without a pad length", rawFrame(FrameType.DATA, 8, 1, []), "FRAME_SIZE_ERROR", "connection"],
+    ["DATA padding filling the frame", rawFrame(FrameType.DATA, 8, 1, [4, 0, 0, 0]), "PROTOCOL_ERROR", "connection"],
+    ["HEADERS padding filling the frame", rawFrame(FrameType.HEADERS, 0x0c, 1, [2, 0]), "PROTOCOL_ERROR", "connection"],
     [
       "PUSH_PROMISE padding eating the promised stream",
-      raw(FrameType.PUSH_PROMISE, 0x0c, 1, [2, 0, 0, 0, 2, 0]),
+      rawFrame(FrameType.PUSH_PROMISE, 0x0c, 1, [2, 0, 0, 0, 2, 0]),
       "PROTOCOL_ERROR",
       "connection",
     ],
     [
       "HEADERS padding eating the priority",
-      raw(FrameType.HEADERS, 0x2c, 1, [2, 0, 0, 0, 0, 0, 0]),
+      rawFrame(FrameType.HEADERS, 0x2c, 1, [2, 0, 0, 0, 0, 0, 0]),
       "PROTOCOL_ERROR",
       "connection",
     ],
     [
       "HEADERS too short for its priority",
-      raw(FrameType.HEADERS, 0x24, 1, [0, 0, 0]),
+      rawFrame(FrameType.HEADERS, 0x24, 1, [0, 0, 0]),
       "FRAME_SIZE_ERROR",
       "connection",
     ],
     [
       "PUSH_PROMISE without a promised stream",
-      raw(FrameType.PUSH_PROMISE, 4, 1, [0, 0]),
+      rawFrame(FrameType.PUSH_PROMISE, 4, 1, [0, 0]),
       "FRAME_SIZE_ERROR",
       "connection",
     ],
@@ -261,7 +273,7 @@ describe("frame rules: each violation gets the RFC's code and scope", () => {
   });
 
   it("accepts padding that leaves an empty payload (pad length = length - 1)", () => {
-    const result = read(raw(FrameType.DATA, 8, 1, [2, 0, 0]));
+    const result = read(rawFrame(FrameType.DATA, 8, 1, [2, 0, 0]));
     expect(result.kind === "frame" && plain(result.frame)).toEqual({
       type: "data",
       streamId: 1,
@@ -272,7 +284,7 @@ describe("frame rules: each violation gets the RFC's code and scope", () => {
   });
 
   it("reports an oversize frame as soon as its header is in, without waiting for the payload", () => {
-    const header = raw(FrameType.DATA, 0, 1, new Uint8Array(20000)).subarray(0, 9);
+    const header = rawFrame(FrameType.DATA, 0, 1, new Uint8Array(20000)).subarray(0, 9);
     expect(read(header).kind).toBe("error");
   });
 });

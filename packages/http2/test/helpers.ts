@@ -1,4 +1,5 @@
 import { createMemoryRuntime, type MemoryRuntime, type MemoryRuntimeOptions } from "@sansio/runtime-api/testing";
+import { writeFrameHeader } from "../src/frame/serialize.js";
 import {
   Http2ClientConnection,
   type Http2ClientOptions,
@@ -46,3 +47,17 @@ export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** Waits `ms` real milliseconds. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A raw frame: header fields exactly as given (valid or not), then the payload. */
+export function rawFrame(
+  type: number,
+  flags: number,
+  streamId: number,
+  payload: number[] | Uint8Array = [],
+): Uint8Array {
+  const body = Uint8Array.from(payload);
+  const out = new Uint8Array(9 + body.length);
+  writeFrameHeader(out, 0, body.length, type, flags, streamId);
+  out.set(body, 9);
+  return out;
+}

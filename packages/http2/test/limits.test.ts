@@ -1,15 +1,9 @@
 import { createMemoryRuntime } from "@sansio/runtime-api/testing";
 import { describe, expect, it } from "vitest";
 import { ErrorCode, FrameType } from "../src/frame/index.js";
-import {
-  dataFrame,
-  pingFrame,
-  rstStreamFrame,
-  settingsFrame,
-  windowUpdateFrame,
-  writeFrameHeader,
-} from "../src/frame/serialize.js";
+import { dataFrame, pingFrame, rstStreamFrame, settingsFrame, windowUpdateFrame } from "../src/frame/serialize.js";
 import { Http2ClientConnection, type Http2Handler, type Http2ServerOptions, http2Server } from "../src/index.js";
+import { rawFrame } from "./helpers.js";
 import { ScriptedPeer } from "./scripted-peer.js";
 
 const hello: Http2Handler = (_request, response) => response.respond(200, {}, "hello");
@@ -38,14 +32,6 @@ async function serve(handler: Http2Handler = hello, options: Omit<Http2ServerOpt
     },
     close: () => listener.close({ timeout: 500 }),
   };
-}
-
-/** A raw frame: header fields as given, then the payload. */
-function raw(type: number, flags: number, streamId: number, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const out = new Uint8Array(9 + payload.length);
-  writeFrameHeader(out, 0, payload.length, type, flags, streamId);
-  out.set(payload, 9);
-  return out;
 }
 
 async function expectGoaway(peer: ScriptedPeer, code: keyof typeof ErrorCode): Promise<void> {
@@ -107,8 +93,9 @@ describe("limits and attacks, each answered as the RFC says while other connecti
   it("ends a CONTINUATION flood with GOAWAY ENHANCE_YOUR_CALM", async () => {
     const server = await serve();
     const peer = await server.peer();
-    peer.send(raw(FrameType.HEADERS, 0, 1, Uint8Array.of(0x82)));
-    for (let i = 0; i < 50; i++) peer.send(raw(FrameType.CONTINUATION, 0, 1, Uint8Array.of(0x40, 1, 0x61, 1, 0x62)));
+    peer.send(rawFrame(FrameType.HEADERS, 0, 1, Uint8Array.of(0x82)));
+    for (let i = 0; i < 50; i++)
+      peer.send(rawFrame(FrameType.CONTINUATION, 0, 1, Uint8Array.of(0x40, 1, 0x61, 1, 0x62)));
     await expectGoaway(peer, "ENHANCE_YOUR_CALM");
     await server.stillServes();
     await server.close();
@@ -165,7 +152,7 @@ describe("limits and attacks, each answered as the RFC says while other connecti
   it("answers HPACK garbage with GOAWAY COMPRESSION_ERROR", async () => {
     const server = await serve();
     const peer = await server.peer();
-    peer.send(raw(FrameType.HEADERS, 0x5, 1, Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0x7f)));
+    peer.send(rawFrame(FrameType.HEADERS, 0x5, 1, Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0x7f)));
     await expectGoaway(peer, "COMPRESSION_ERROR");
     await server.stillServes();
     await server.close();
