@@ -1,5 +1,8 @@
 import http2 from "node:http2";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
+import { http1Server } from "@sansio/http1";
 import { runtime } from "@sansio/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { testCertificates } from "../../../tests/support/certs.mjs";
@@ -196,5 +199,68 @@ describe.each(MODES)("the node:http2 client against our server, %s", (mode) => {
 
     const many = await Promise.all(Array.from({ length: 60 }, (_, i) => request(`/${i}`)));
     expect(many.map((r) => r.headers["x-path"])).toEqual(Array.from({ length: 60 }, (_, i) => `/${i}`));
+  });
+});
+
+describe("TLS with ALPN choosing h2 or http/1.1 on one listener", () => {
+  it("serves node:http2 over h2 and node:https over HTTP/1.1 with one application", async () => {
+    const { cert, key, ca } = await testCertificates();
+    const listener = await runtime.listen(
+      { hostname: "127.0.0.1", tls: { cert, key, alpnProtocols: ["h2", "http/1.1"] } },
+      http2Server((request, response) => response.respond(200, { "x-version": request.version }, "over h2"), {
+        http1: http1Server((request, response) => response.respond(200, { "x-version": request.version }, "over h1")),
+      }),
+    );
+    cleanups.push(() => listener.close({ timeout: 2000 }));
+    const port = listener.address.transport === "tcp" ? listener.address.port : 0;
+
+    const session = http2.connect(`https://localhost:${port}`, { ca });
+    cleanups.push(() => new Promise<void>((resolve) => session.close(() => resolve())));
+    const h2 = await new Promise<{ version: unknown; body: string }>((resolve, reject) => {
+      const stream = session.request({ ":path": "/" });
+      let version: unknown;
+      let body = "";
+      stream.on("response", (h) => {
+        version = h["x-version"];
+      });
+      stream.setEncoding("utf8");
+      stream.on("data", (c: string) => {
+        body += c;
+      });
+      stream.on("end", () => resolve({ version, body }));
+      stream.on("error", reject);
+      stream.end();
+    });
+    expect(h2).toEqual({ version: "HTTP/2", body: "over h2" });
+
+    const h1 = await new Promise<{ version: unknown; body: string; alpn: unknown }>((resolve, reject) => {
+      const request = https.request(
+        {
+          host: "127.0.0.1",
+          servername: "localhost",
+          port,
+          ca,
+          ALPNProtocols: ["http/1.1"],
+          agent: false,
+        } as https.RequestOptions,
+        (response) => {
+          let body = "";
+          response.setEncoding("utf8");
+          response.on("data", (c: string) => {
+            body += c;
+          });
+          response.on("end", () =>
+            resolve({
+              version: response.headers["x-version"],
+              body,
+              alpn: (response.socket as TLSSocket).alpnProtocol,
+            }),
+          );
+        },
+      );
+      request.on("error", reject);
+      request.end();
+    });
+    expect(h1).toEqual({ version: "HTTP/1.1", body: "over h1", alpn: "http/1.1" });
   });
 });
