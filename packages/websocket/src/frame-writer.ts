@@ -1,9 +1,6 @@
 import { frameHeaderSize, writeFrameHeader } from "./frame-header.js";
 import { maskInPlace } from "./mask.js";
 
-/** Payloads up to this size are copied next to their header (one iovec); larger ones are sent by reference. */
-const INLINE_PAYLOAD = 1024;
-
 /** Masking keys come from a pool of random numbers refilled 1024 at a time (one `getRandomValues` per 1024 frames). */
 class MaskKeys {
   #pool = new Uint32Array(1024);
@@ -20,8 +17,8 @@ class MaskKeys {
 
 /**
  * Encodes frames for one direction (RFC 6455 §5.2). A client masks every frame with a fresh random key
- * (§5.3), which copies the payload; a server sends payloads over 1 KiB by reference (the caller must not
- * change them until written).
+ * (§5.3), which copies the payload; a server hands the payload on by reference (the output queue copies
+ * small ones; larger ones must not change until written).
  */
 export class FrameWriter {
   readonly #keys: MaskKeys | null;
@@ -36,11 +33,11 @@ export class FrameWriter {
     const keys = this.#keys;
     const mask = keys === null ? null : keys.next();
     const headerSize = frameHeaderSize(length, mask !== null);
-    if (mask !== null || length <= INLINE_PAYLOAD) {
+    if (mask !== null) {
       const frame = new Uint8Array(headerSize + length);
       writeFrameHeader(frame, 0, { fin, rsv, opcode, mask, length });
       frame.set(payload, headerSize);
-      if (mask !== null) maskInPlace(frame, headerSize, length, mask, 0);
+      maskInPlace(frame, headerSize, length, mask, 0);
       return [frame];
     }
     const header = new Uint8Array(headerSize);

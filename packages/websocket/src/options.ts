@@ -14,7 +14,10 @@ export interface WebSocketOptions {
   readonly pingInterval?: number;
   /** Fail the connection (close code 1011) when a keep-alive ping gets no pong within this many ms. Default 20000. */
   readonly pongTimeout?: number;
-  /** Queued outgoing bytes above which `send()` and stream writes wait. Default 64 KiB. */
+  /**
+   * Queued outgoing bytes at which `send()` and stream writes start to wait (until the queue is down to
+   * half of it). Default 64 KiB.
+   */
   readonly highWaterMark?: number;
   /** Unread incoming bytes (queued messages, or a message stream's chunks) above which reading stops. Default 64 KiB. */
   readonly receiveHighWaterMark?: number;
@@ -59,7 +62,7 @@ export function resolveOptions(options: WebSocketOptions = {}): ResolvedOptions 
     closeTimeout: limit("closeTimeout", options.closeTimeout, 5000),
     pingInterval: limit("pingInterval", options.pingInterval, 0, true),
     pongTimeout: limit("pongTimeout", options.pongTimeout, 20_000),
-    highWaterMark: limit("highWaterMark", options.highWaterMark, 64 * 1024, true),
+    highWaterMark: limit("highWaterMark", options.highWaterMark, 64 * 1024),
     receiveHighWaterMark: limit("receiveHighWaterMark", options.receiveHighWaterMark, 64 * 1024, true),
     streamMessages: options.streamMessages === true,
     deflate:

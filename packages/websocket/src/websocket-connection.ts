@@ -2,6 +2,9 @@ import {
   type Clock,
   type Connection,
   ConnectionClosedError,
+  Deferred,
+  OutputQueue,
+  PendingResume,
   type ReadOperation,
   TimeoutError,
   type WriteOperation,
@@ -17,7 +20,6 @@ import type { Role } from "./frame-rules.js";
 import { FrameWriter } from "./frame-writer.js";
 import { MessageStream } from "./message-stream.js";
 import { type ResolvedOptions, resolveOptions, type WebSocketOptions } from "./options.js";
-import { FrameOutput, rejected } from "./output.js";
 
 /** A whole incoming message. */
 export type Message =
@@ -106,14 +108,14 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   readonly #options: ResolvedOptions;
   readonly #reader: FrameReader;
   readonly #writer: FrameWriter;
-  readonly #output: FrameOutput;
+  readonly #output: OutputQueue;
   readonly #compressor: MessageCompressor | null;
   readonly #compressThreshold: number;
   #resolveClosed!: (event: CloseEvent) => void;
   #phase: Phase = "open";
   #input: InputState = "reading";
   #clock: Clock | undefined;
-  #readResume: (() => void) | undefined;
+  readonly #readResume = new PendingResume();
   #pendingPong: Uint8Array | null = null;
   #closeDeadline: number | undefined;
   #nextPing: number | undefined;
@@ -168,7 +170,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
       this.#sink(),
     );
     this.#writer = new FrameWriter(!server);
-    this.#output = new FrameOutput(resolved.highWaterMark);
+    this.#output = new OutputQueue({ highWaterMark: resolved.highWaterMark });
   }
 
   // ---- the message API ------------------------------------------------------------------------
@@ -184,17 +186,17 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   /**
-   * Sends a message: a string as text, bytes as binary. Bytes are sent without copying on the server
-   * side (do not change them afterwards). Resolves once the output is at or below `highWaterMark`
-   * (await it for backpressure); rejects with `ConnectionClosedError` when the connection is closing or
-   * closed (the rejection is pre-handled: not awaiting is safe).
+   * Sends a message: a string as text, bytes as binary. On the server side, bytes of 16 KiB and more
+   * are sent without copying (do not change them afterwards). Resolves at once, or once queued output
+   * that reached `highWaterMark` is down to half of it (await it for backpressure); rejects with
+   * `ConnectionClosedError` when the connection is closing or closed (pre-handled: not awaiting is safe).
    */
   send(data: string | Uint8Array): Promise<void> {
     if (this.readyState !== "open") return rejected(new ConnectionClosedError("send(): the WebSocket is not open"));
     // Behind a streamed message, the message waits unencoded: compressing it now would feed the
     // compressor's window out of wire order.
     if (this.#streaming) this.#deferred.push(data);
-    else this.#output.push(this.#messageFrame(data));
+    else this.#push(this.#messageFrame(data));
     return this.#output.drained();
   }
 
@@ -230,7 +232,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
       const bytes = typeof chunk === "string" ? utf8Encoder.encode(chunk) : chunk;
       const opcode = first ? (type === "text" ? Opcode.Text : Opcode.Binary) : Opcode.Continuation;
       const payload = compressor !== null ? compressor.compress(bytes, fin) : bytes;
-      this.#output.push(this.#writer.frame(opcode, payload, fin, first && compressor !== null ? RSV1 : 0));
+      this.#push(this.#writer.frame(opcode, payload, fin, first && compressor !== null ? RSV1 : 0));
       first = false;
       if (fin) this.#endStream();
       return this.#output.drained();
@@ -327,8 +329,8 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   yieldReader(resume: () => void): void {
-    this.#readResume = resume;
-    if (this.nextReadOperation() !== "yield") this.#wakeReader();
+    this.#readResume.register(resume);
+    if (this.nextReadOperation() !== "yield") this.#readResume.wake();
   }
 
   // ---- Connection: output ---------------------------------------------------------------------
@@ -337,12 +339,14 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
     const pong = this.#pendingPong;
     if (pong !== null) {
       this.#pendingPong = null;
-      if (this.#phase === "open") this.#output.push(this.#writer.frame(Opcode.Pong, pong, true));
+      if (this.#phase === "open") this.#push(this.#writer.frame(Opcode.Pong, pong, true));
     }
     return this.#output.nextWriteOperation();
   }
 
   reportWriteResult(result: WriteResult): void {
+    // A write that was in flight when the output was discarded (abort) has nothing left to account for.
+    if (this.#output.state === "gone" && result !== "closed") return;
     this.#output.reportWriteResult(result);
     if (result === "closed" && this.#phase === "open") {
       // The peer stopped reading: nothing more can be said, but what it already sent is still read.
@@ -364,7 +368,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   isClosed(): boolean {
-    return this.#input === "done" && this.#output.state === "ended";
+    return this.#input === "done" && this.#output.finished;
   }
 
   /** Graceful end asked by the driver (e.g. the listener is closing): the close handshake with 1001. */
@@ -489,7 +493,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
     const bytes = typeof payload === "string" ? utf8Encoder.encode(payload) : payload;
     if (bytes.length > 125) throw new RangeError("a control frame payload is at most 125 bytes");
     if (this.#phase !== "open") return;
-    this.#output.push(this.#writer.frame(opcode, bytes, true));
+    this.#push(this.#writer.frame(opcode, bytes, true));
   }
 
   #sendClose(payload: Uint8Array): void {
@@ -501,7 +505,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
       this.#deferred = [];
     }
     this.#flushDeferred();
-    this.#output.push(this.#writer.frame(Opcode.Close, payload, true));
+    this.#push(this.#writer.frame(Opcode.Close, payload, true));
     this.#output.end();
   }
 
@@ -513,7 +517,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   #flushDeferred(): void {
     const deferred = this.#deferred;
     this.#deferred = [];
-    for (const data of deferred) this.#output.push(this.#messageFrame(data));
+    for (const data of deferred) this.#push(this.#messageFrame(data));
   }
 
   /** The peer broke the protocol or a limit (or a keep-alive timed out): send a close frame with the code, stop reading. */
@@ -565,14 +569,12 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   #wakeReader(): void {
-    const resume = this.#readResume;
-    if (resume && !this.#paused()) {
-      this.#readResume = undefined;
-      resume();
-    } else if (resume && this.#input === "done") {
-      this.#readResume = undefined;
-      resume();
-    }
+    if (this.#input === "done" || !this.#paused()) this.#readResume.wake();
+  }
+
+  /** Queues the iovecs of one frame. */
+  #push(frame: readonly Uint8Array[]): void {
+    for (const chunk of frame) this.#output.write(chunk);
   }
 
   #wakeInbox(): void {
@@ -597,6 +599,13 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
 }
 
 /** A message's size for the receive high-water mark (UTF-16 units for text: close enough, and free). */
+/** A rejected promise whose rejection is already handled (not awaiting it is safe). */
+function rejected(error: unknown): Promise<never> {
+  const failed = new Deferred<never>();
+  failed.reject(error);
+  return failed.promise;
+}
+
 function messageBytes(message: Message): number {
   return message.data.length;
 }

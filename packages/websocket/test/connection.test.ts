@@ -125,7 +125,7 @@ describe.each(CHUNKINGS)("client and server over memory (%s)", (_name, memoryOpt
   });
 
   it("a send that is never awaited rejects without an unhandled rejection when the connection dies", async () => {
-    const { server, client } = await connectedPair(memoryOptions, { client: { highWaterMark: 0 } });
+    const { server, client } = await connectedPair(memoryOptions, { client: { highWaterMark: 1 } });
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on("unhandledRejection", onUnhandled);
@@ -211,6 +211,21 @@ describe("timeouts (pure: a fake clock, the connection driven by hand)", () => {
     expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x88, 2 + 22, 0x03, 0xf3]));
     expect(bytes.subarray(4).toString()).toBe("keepalive ping timeout");
     expect(await ws.closed).toMatchObject({ code: 1011, wasClean: false, error: { name: "TimeoutError" } });
+  });
+
+  it("an abort while a write is in flight: the late write report is harmless, then the output closes", () => {
+    const ws = new WebSocketConnection({ role: "server" }, { closeTimeout: 1000 });
+    const clock = new FakeClock();
+    ws.setClock(clock);
+    void ws.send(new Uint8Array(100_000)).catch(() => {});
+    ws.close(1000);
+    const op = ws.nextWriteOperation();
+    expect(op.kind).toBe("write");
+    ws.handleTimeout(clock.time + 1000); // aborts: the queue is discarded while the driver writes
+    expect(() => ws.reportWriteResult(5000)).not.toThrow();
+    expect(ws.nextWriteOperation()).toEqual({ kind: "close" });
+    expect(ws.nextReadOperation()).toBe("close");
+    expect(ws.isClosed()).toBe(true);
   });
 
   it("has no deadline without pings or a close under way", () => {
