@@ -7,7 +7,7 @@ import zlib from "node:zlib";
 import { createMemoryRuntime, type MemoryRuntimeOptions } from "@sansio/runtime-api/testing";
 import { describe, expect, it } from "vitest";
 import type { DeflateParams } from "../src/deflate-params.js";
-import { Opcode, RSV1 } from "../src/frame-header.js";
+import { Opcode, parseFrameHeader, RSV1 } from "../src/frame-header.js";
 import type { WebSocketOptions } from "../src/options.js";
 import { type CloseEvent, WebSocketConnection } from "../src/websocket-connection.js";
 import { CHUNKINGS, closeCodeOf, DEFLATE, decodeFrames, frame, hex, RawPeer, type TestFrame, text } from "./helpers.js";
@@ -410,5 +410,54 @@ describe.each(CHUNKINGS)("Autobahn-style cases against the server (%s)", (_name,
       });
       expect(outcome.closeCode).toBe(1007);
     });
+  });
+});
+
+describe.each(CHUNKINGS)("the client's side of the rules (%s)", (_name, memoryOptions) => {
+  /** Our client against a raw server peer that sends `frames` unmasked (or as given). */
+  async function runClient(frames: ReadonlyArray<TestFrame | Uint8Array>) {
+    const memory = createMemoryRuntime(memoryOptions);
+    const peer = new RawPeer();
+    await memory.listen({ port: 80 }, () => peer);
+    const client = new WebSocketConnection({ role: "client" });
+    const got: unknown[] = [];
+    client.onmessage = (message) => got.push(message);
+    await memory.connect({ port: 80 }, client);
+    peer.send(...frames.map((f) => (f instanceof Uint8Array ? f : frame(f, false))));
+    const event = await client.closed;
+    await peer.eof;
+    const bytes = peer.bytes();
+    // Every frame a client sends is masked (RFC 6455 §5.3): walk the headers.
+    const masked: boolean[] = [];
+    for (let p = 0; p < bytes.length; ) {
+      const parsed = parseFrameHeader(bytes, p, bytes.length);
+      if (parsed.kind !== "header") break;
+      masked.push(parsed.header.mask !== null);
+      p += parsed.size + parsed.header.length;
+    }
+    const { frames: sent } = decodeFrames(bytes);
+    return { event, got, sent, masked };
+  }
+
+  it("receives unmasked messages and masks its own close", async () => {
+    const { event, got, sent, masked } = await runClient([
+      { opcode: Text, payload: text("from the server") },
+      { opcode: Close, payload: hex("03e8") },
+    ]);
+    expect(got).toEqual([{ type: "text", data: "from the server" }]);
+    expect(event).toEqual({ code: 1000, reason: "", wasClean: true });
+    expect(sent.map((f) => f.opcode)).toEqual([Close]);
+    expect(masked).toEqual([true]);
+  });
+
+  it("a masked frame from the server is a protocol error", async () => {
+    const { event, sent } = await runClient([frame({ opcode: Text, payload: text("masked") }, true)]);
+    expect(event).toMatchObject({ code: 1002, error: { code: "masked-frame" } });
+    expect(closeCodeOf((sent.at(-1) as Required<TestFrame>).payload)).toBe(1002);
+  });
+
+  it("bad UTF-8 from the server gets 1007", async () => {
+    const { event } = await runClient([{ opcode: Text, payload: hex("c0af") }]);
+    expect(event).toMatchObject({ code: 1007 });
   });
 });
