@@ -2,14 +2,17 @@
  * Interop over real loopback sockets with @sansio/node against the npm `ws` package: `ws` as a client
  * of our server, and as the server for our client.
  */
+import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { http1Server } from "@sansio/http1";
 import { runtime } from "@sansio/node";
 import type { Listener } from "@sansio/runtime-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
+import { generateTestCertificates } from "../../../tests/support/certs.mjs";
 import { acceptWebSocket, connectWebSocket, type Message, type WebSocketConnection } from "../src/index.js";
 import { once } from "./helpers.js";
+import { echoHandler } from "./runtimes/app.ts";
 
 const BIG = 16 << 20;
 const LIMIT = 32 << 20;
@@ -262,5 +265,44 @@ describe("@sansio/websocket client on @sansio/node → ws server", () => {
     }
     ws.close();
     await ws.closed;
+  });
+});
+
+describe("wss: TLS on @sansio/node, with ws on the other side", () => {
+  it("our client → ws over TLS (wss://), and ws → our server over TLS", async () => {
+    const { ca, cert, key } = await generateTestCertificates();
+    // ws server over TLS for our client.
+    const https = createServer({ cert, key });
+    const wss = new WebSocketServer({ server: https });
+    wss.on("connection", (socket: WebSocket) =>
+      socket.on("message", (data: Buffer, isBinary: boolean) => socket.send(data, { binary: isBinary })),
+    );
+    await new Promise<void>((resolve) => https.listen(0, "127.0.0.1", resolve));
+    const listener = await runtime.listen(
+      { hostname: "127.0.0.1", port: 0, tls: { cert, key } },
+      http1Server(echoHandler()),
+    );
+    try {
+      const port = (https.address() as AddressInfo).port;
+      const ws = await connectWebSocket(runtime, `wss://localhost:${port}/`, {
+        connect: { hostname: "127.0.0.1", tls: { ca, serverName: "localhost" } },
+      });
+      await ws.send("over tls");
+      expect((await ws[Symbol.asyncIterator]().next()).value).toEqual({ type: "text", data: "over tls" });
+      ws.close(1000);
+      expect(await ws.closed).toMatchObject({ code: 1000, wasClean: true });
+
+      const client = new WebSocket(`wss://localhost:${(listener.address as { port: number }).port}/`, { ca });
+      await once(client, "open");
+      client.send("tls echo");
+      expect(String((await once<[Buffer, boolean]>(client, "message"))[0])).toBe("tls echo");
+      client.close(1000);
+      expect((await once<[number, Buffer]>(client, "close"))[0]).toBe(1000);
+    } finally {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+      await new Promise((resolve) => https.close(resolve));
+      await listener.close({ timeout: 1000 });
+    }
   });
 });
