@@ -1,18 +1,14 @@
+import { SeededRandom } from "@sansio/runtime-api/testing";
 import { describe, expect, it } from "vitest";
 import { CONNECTION_PREFACE } from "../src/frame/index.js";
 import { settingsFrame } from "../src/frame/serialize.js";
 import { HpackEncoder, Http2ClientConnection, Http2ServerConnection } from "../src/index.js";
 import { rawFrame } from "./helpers.js";
 
-/** mulberry32: a seeded generator so every failure replays. */
+/** A seeded generator (the memory runtime's), so every run replays. */
 function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  return () => rng.next();
 }
 
 /** Random frames: mostly plausible (known types, small stream ids, valid header blocks), some garbage. */

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { SeededRandom } from "@sansio/runtime-api/testing";
 import { describe, expect, it } from "vitest";
 import {
   HUFFMAN_CODES,
@@ -192,15 +193,10 @@ function decodeUtf8(binary: string): string {
   return new TextDecoder().decode(latin1(binary));
 }
 
-/** A small seeded generator (mulberry32) so property runs are reproducible. */
+/** A seeded generator (the memory runtime's), so every run replays. */
 function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  return () => rng.next();
 }
 
 describe("HPACK round trips (property, seeded)", () => {
