@@ -1,6 +1,6 @@
 import { ConnectionLostError, type Session, toConnectionLost } from "@sansio/runtime-api";
 import { type BunSocket, SocketEvents } from "./socket-events.js";
-import { handshakeError } from "./tls-upgrade.js";
+import { handshakeError } from "./tls.js";
 
 /**
  * The events of a socket made by `Bun.connect` until it is established: the TCP connection, then

@@ -1,17 +1,15 @@
 import {
   type Connection,
   ConnectionClosedError,
+  checkDriveOptions,
   type DriveOptions,
-  Driver,
-  DriverSession,
   type Session,
+  startClientConnection,
   UnsupportedError,
 } from "@sansio/runtime-api";
 import type { Socket } from "bun";
-import { isTlsSocket, sessionInfo } from "./session-info.js";
+import { openSession } from "./session.js";
 import { type BunSocket, isRouted, sansioHandlers } from "./socket-events.js";
-import { ClientSession } from "./start-tls.js";
-import { BunTransport } from "./transport.js";
 
 /** Options of {@link drive}: the usual driver options, plus what sansio cannot learn from the socket. */
 export interface BunDriveOptions extends DriveOptions {
@@ -50,23 +48,16 @@ export function drive<Data>(
         "every socket of that listener. Make the listener with `socket: socketHandlers(yourHandlers)` from @sansio/bun.",
     );
   }
-  const driver = new Driver(options);
+  checkDriveOptions(options);
   // The caller may have paused the socket; the transport starts from a flowing one.
   bun.resume();
-  const transport = new BunTransport(driver, bun);
   if (!routed) bun.reload({ socket: sansioHandlers });
-  bun.data = transport;
-  driver.attach(transport);
-  const info = sessionInfo(bun, options.path);
-  const session =
-    accepted || isTlsSocket(bun)
-      ? new DriverSession(driver, info)
-      : new ClientSession(driver, info, transport, options.hostname);
-  try {
-    driver.start(typeof connection === "function" ? connection(session) : connection, options.head);
-  } catch (error) {
-    driver.abort(error);
-    throw error;
-  }
+  const { driver, session } = openSession(bun, {
+    drive: options,
+    path: options.path,
+    canStartTls: !accepted,
+    startTlsHostname: options.hostname,
+  });
+  startClientConnection(driver, session, connection, options.head);
   return session;
 }

@@ -1,19 +1,9 @@
-import {
-  type Driver,
-  DriverSession,
-  type SessionInfo,
-  type StartTlsImpl,
-  type StartTlsOptions,
-  UnsupportedError,
-} from "@sansio/runtime-api";
-import { clientTlsOptions } from "./tls-options.js";
+import { isServerStartTls, type StartTlsImpl, UnsupportedError } from "@sansio/runtime-api";
+import { clientTlsOptions } from "./tls.js";
 import type { BunTransport } from "./transport.js";
 
-function isServerSide(options: StartTlsOptions | undefined): boolean {
-  return options !== undefined && "isServer" in options && options.isServer === true;
-}
-
-const SERVER_STARTTLS =
+/** Why a Bun session cannot be the server side of STARTTLS. */
+export const SERVER_STARTTLS =
   "startTls({ isServer: true }) is not supported on Bun: socket.upgradeTLS() always runs the client side of the handshake";
 
 /**
@@ -22,20 +12,8 @@ const SERVER_STARTTLS =
  */
 export function clientStartTls(transport: BunTransport, hostname: string | undefined): StartTlsImpl {
   return async (options) => {
-    if (isServerSide(options)) throw new UnsupportedError(SERVER_STARTTLS);
+    if (isServerStartTls(options)) throw new UnsupportedError(SERVER_STARTTLS);
     const alpnProtocol = await transport.upgrade(clientTlsOptions(options ?? {}, hostname));
     return { transport, alpnProtocol };
   };
-}
-
-/** A plain client session: STARTTLS as a client; asking for the server side fails before anything is touched. */
-export class ClientSession extends DriverSession {
-  constructor(driver: Driver, info: SessionInfo, transport: BunTransport, hostname: string | undefined) {
-    super(driver, info, clientStartTls(transport, hostname));
-  }
-
-  override startTls(options?: StartTlsOptions): Promise<void> {
-    if (isServerSide(options)) return Promise.reject(new UnsupportedError(SERVER_STARTTLS));
-    return super.startTls(options);
-  }
 }

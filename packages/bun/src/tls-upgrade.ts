@@ -1,19 +1,27 @@
 import { ConnectionLostError, errorCode } from "@sansio/runtime-api";
 import { type BunSocket, SocketEvents } from "./socket-events.js";
-import type { BunTransport } from "./transport.js";
+import { handshakeError } from "./tls.js";
+
+/** Who is upgrading: told when the TLS socket is ready, or when it closed during the handshake. */
+export interface UpgradeOwner {
+  /** The handshake succeeded: `socket`'s events go to the owner from now on. */
+  adoptUpgraded(socket: BunSocket): void;
+  /** The TLS socket closed during the handshake (the upgrade has been rejected already). */
+  upgradeClosed(socket: BunSocket, error: Error | undefined): void;
+}
 
 /** The events of a socket during a client STARTTLS handshake, until it is handed back to its transport. */
 export class TlsUpgrade extends SocketEvents {
   /** Resolves with the ALPN protocol once the handshake succeeded; rejects with `ConnectionLostError`. */
   readonly settled: Promise<string | null>;
-  readonly #transport: BunTransport;
+  readonly #owner: UpgradeOwner;
   #done = false;
   #resolve!: (alpn: string | null) => void;
   #reject!: (error: unknown) => void;
 
-  constructor(transport: BunTransport) {
+  constructor(owner: UpgradeOwner) {
     super();
-    this.#transport = transport;
+    this.#owner = owner;
     this.settled = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -24,7 +32,7 @@ export class TlsUpgrade extends SocketEvents {
     if (this.#done) return;
     this.#done = true;
     if (success) {
-      this.#transport.adoptUpgraded(socket);
+      this.#owner.adoptUpgraded(socket);
       this.#resolve(socket.alpnProtocol || null);
       return;
     }
@@ -50,12 +58,6 @@ export class TlsUpgrade extends SocketEvents {
         }),
       );
     }
-    this.#transport.upgradeClosed(socket, error);
+    this.#owner.upgradeClosed(socket, error);
   }
-}
-
-/** The error for a refused TLS handshake (certificate not trusted, wrong name...), Bun's error as `cause`. */
-export function handshakeError(what: string, error: Error | null): ConnectionLostError {
-  const detail = error?.message ?? "the TLS handshake failed";
-  return new ConnectionLostError(`${what}: TLS handshake failed: ${detail}`, { cause: error, code: errorCode(error) });
 }

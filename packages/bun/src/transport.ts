@@ -1,6 +1,6 @@
 import {
   ConnectionLostError,
-  coalesceIovecs,
+  IovecGatherer,
   iovecsLength,
   type Transport,
   type TransportSink,
@@ -9,10 +9,9 @@ import {
 } from "@sansio/runtime-api";
 import type { TLSOptions } from "bun";
 import { type BunSocket, SocketEvents, sansioHandlers } from "./socket-events.js";
-import { TlsUpgrade } from "./tls-upgrade.js";
+import { TlsUpgrade, type UpgradeOwner } from "./tls-upgrade.js";
 
 const NO_PARTS: readonly Uint8Array[] = [];
-const NO_BYTES = new Uint8Array(0);
 
 /**
  * One Bun socket as the driver's {@link Transport}. Bun pushes chunks to the `data` handler, writes
@@ -21,7 +20,7 @@ const NO_BYTES = new Uint8Array(0);
  * It owns the socket's events through `socket.data` (see `socket-events.ts`); events of any other
  * socket that still names it (the raw twin Bun leaves behind after STARTTLS) are ignored.
  */
-export class BunTransport extends SocketEvents implements Transport {
+export class BunTransport extends SocketEvents implements Transport, UpgradeOwner {
   readonly pull = false;
   readonly #sink: TransportSink;
   /** The socket the bytes go through: the plain one, then the TLS one after STARTTLS. */
@@ -37,8 +36,8 @@ export class BunTransport extends SocketEvents implements Transport {
   #partOffset = 0;
   #writeTotal = 0;
   #writeDone: WriteCallback | undefined;
-  /** Holds the single part of a one-iovec write (reused: no array per write). */
-  readonly #onePart: Uint8Array[] = [NO_BYTES];
+  /** Bun has no writev: small iovecs are gathered into reused memory, large ones written as they are. */
+  readonly #gatherer = new IovecGatherer();
   /** The peer's FIN was delivered to the sink. */
   #eof = false;
   /** Bun closed the socket (its `close` handler ran). */
@@ -80,16 +79,8 @@ export class BunTransport extends SocketEvents implements Transport {
       done(new ConnectionLostError("write: the socket is closed"), 0);
       return;
     }
-    if (iovecs.length === 1) {
-      const only = iovecs[0] as Uint8Array;
-      this.#onePart[0] = only;
-      this.#parts = this.#onePart;
-      this.#writeTotal = only.length;
-    } else {
-      // Bun has no writev: merge small iovecs into one copy, write large ones as they are.
-      this.#parts = coalesceIovecs(iovecs);
-      this.#writeTotal = iovecsLength(this.#parts);
-    }
+    this.#parts = this.#gatherer.gather(iovecs);
+    this.#writeTotal = iovecsLength(this.#parts);
     this.#partIndex = 0;
     this.#partOffset = 0;
     this.#writeDone = done;
@@ -209,7 +200,7 @@ export class BunTransport extends SocketEvents implements Transport {
   #endWrite(): void {
     this.#writeDone = undefined;
     this.#parts = NO_PARTS;
-    this.#onePart[0] = NO_BYTES;
+    this.#gatherer.clear();
   }
 
   #release(abortive: boolean): void {

@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "@sansio/runtime-api";
+import { eventually } from "@sansio/runtime-api/conformance";
+
+export { within } from "@sansio/runtime-api/conformance";
 
 export { type TestCertificates, testCertificates } from "../../../tests/support/certs.mjs";
 
@@ -35,19 +38,9 @@ export function firstMismatch(bytes: Uint8Array, from = 0): number {
   return -1;
 }
 
-/** Rejects when `promise` has not settled within `ms` (so a broken adapter fails instead of hanging). */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not settled within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
-}
-
-/** Polls `condition` every 5 ms until it holds; throws after 2 s. */
-export async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400 && !condition(); i++) await Bun.sleep(5);
-  if (!condition()) throw new Error(`timed out waiting for ${what}`);
+/** Polls `condition` (the conformance kit's bounded `eventually`) until it holds; throws after 2 s. */
+export function waitFor(condition: () => boolean, what: string): Promise<void> {
+  return eventually(condition, 2000, what);
 }
 
 /** The `name` of an error (sansio errors have stable names). */

@@ -9,8 +9,3 @@ export function toAddress(addr: Deno.Addr): Address {
   if ("hostname" in addr) return { transport: "tcp", hostname: addr.hostname, port: addr.port };
   return { transport: "tcp", hostname: String(addr.cid), port: addr.port };
 }
-
-/** Human-readable form of an address, for error messages. */
-export function describeAddress(address: Address): string {
-  return address.transport === "unix" ? `unix:${address.path}` : `${address.hostname}:${address.port}`;
-}

@@ -4,16 +4,16 @@ import {
   type ClientTlsOptions,
   type Connection,
   type ConnectOptions,
+  checkConnect,
   closeOnAbort,
-  DEFAULT_HOSTNAME,
+  describeAddress,
   type Session,
   startClientConnection,
-  throwIfAborted,
   toConnectionLost,
   UnsupportedError,
 } from "@sansio/runtime-api";
-import { describeAddress } from "./address.ts";
-import { checkDriveOptions, setNoDelay, wire } from "./drive.ts";
+import { setNoDelay } from "./drive.ts";
+import { openSession } from "./session.ts";
 import { denoClientTls } from "./tls.ts";
 import { closeQuietly } from "./transport.ts";
 
@@ -37,13 +37,7 @@ export async function connect(
   options: ConnectOptions,
   connection: Connection | ((session: Session) => Connection),
 ): Promise<Session> {
-  throwIfAborted(options.signal, "connect");
-  checkDriveOptions(options);
-  const hostname = options.hostname ?? DEFAULT_HOSTNAME;
-  const target: Address =
-    options.path !== undefined
-      ? { transport: "unix", path: options.path }
-      : { transport: "tcp", hostname, port: options.port ?? 0 };
+  const { target, hostname } = checkConnect(options);
   const tls: ClientTlsOptions | undefined = options.tls === true ? {} : options.tls;
   if (tls && target.transport === "unix") {
     throw new UnsupportedError("connect: Deno cannot run TLS over a unix socket (Deno.connectTls is TCP only)");
@@ -67,7 +61,7 @@ export async function connect(
     },
   );
   const opened = await abortable(attempt, signal, "connect", (late) => closeQuietly(late.conn));
-  const { driver, session } = wire(opened.conn, options, opened.alpnProtocol, hostname);
+  const { driver, session } = openSession(opened.conn, options, opened.alpnProtocol, hostname);
   closeOnAbort(session, options.signal);
   startClientConnection(driver, session, connection);
   return session;

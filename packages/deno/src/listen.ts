@@ -1,16 +1,18 @@
 import {
   type Accept,
   type Address,
-  DEFAULT_HOSTNAME,
+  acceptConnection,
+  checkListen,
+  describeAddress,
   type Listener,
   ListenerCore,
   type ListenOptions,
-  throwIfAborted,
   toConnectionLost,
   UnsupportedError,
 } from "@sansio/runtime-api";
-import { describeAddress, toAddress } from "./address.ts";
-import { checkDriveOptions, setNoDelay, wire } from "./drive.ts";
+import { toAddress } from "./address.ts";
+import { setNoDelay } from "./drive.ts";
+import { openSession } from "./session.ts";
 import { pemText } from "./tls.ts";
 import { closeQuietly } from "./transport.ts";
 
@@ -22,15 +24,10 @@ const MAX_ACCEPT_BACKOFF = 1000;
  * `ConnectionLostError` (Deno's error as `cause`) when the address cannot be bound.
  */
 export async function listen(options: ListenOptions, accept: Accept): Promise<Listener> {
-  throwIfAborted(options.signal, "listen");
-  checkDriveOptions(options);
+  const wanted = checkListen(options);
   if (options.path !== undefined && options.tls) {
     throw new UnsupportedError("listen: Deno cannot serve TLS on a unix socket (Deno.listenTls is TCP only)");
   }
-  const wanted: Address =
-    options.path !== undefined
-      ? { transport: "unix", path: options.path }
-      : { transport: "tcp", hostname: options.hostname ?? DEFAULT_HOSTNAME, port: options.port ?? 0 };
   let listener: Deno.Listener;
   try {
     listener = bind(wanted, options);
@@ -115,30 +112,21 @@ class DenoListener {
       clearTimeout(timer);
       this.#handshaking.delete(conn);
     }
-    if (this.core.isClosing) {
-      closeQuietly(conn);
-      return;
-    }
     this.#serve(conn, alpnProtocol);
   }
 
+  /** Drives an accepted conn (a closing listener aborts it at once). */
   #serve(conn: Deno.Conn, alpnProtocol: string | null): void {
-    let wired: ReturnType<typeof wire>;
+    let opened: ReturnType<typeof openSession>;
     try {
       setNoDelay(conn);
-      wired = wire(conn, this.#options, alpnProtocol);
+      opened = openSession(conn, this.#options, alpnProtocol);
     } catch {
       // The conn failed before it could be driven (the peer already reset it); drop it, keep serving.
       closeQuietly(conn);
       return;
     }
-    const { driver, session } = wired;
-    this.core.track(driver);
-    try {
-      driver.start(this.#accept(session));
-    } catch (error) {
-      driver.abort(error);
-    }
+    acceptConnection(this.core, opened.driver, opened.session, this.#accept);
   }
 
   async #stop(): Promise<void> {

@@ -1,16 +1,18 @@
 import {
   type ClientTlsOptions,
-  ConnectionClosedError,
-  type Driver,
+  type DriveOptions,
+  Driver,
   DriverSession,
-  SansioError,
+  isServerStartTls,
   type SessionInfo,
   type StartTlsImpl,
   type StartTlsOptions,
   UnsupportedError,
 } from "@sansio/runtime-api";
-import { checkClientTls, denoClientTls, isServerStartTls } from "./tls.ts";
-import { closeQuietly, DenoTransport } from "./transport.ts";
+import { toAddress } from "./address.ts";
+import { denoStartTls } from "./start-tls.ts";
+import { checkClientTls } from "./tls.ts";
+import { DenoTransport } from "./transport.ts";
 
 /** What a Deno session runs over: plain TCP (STARTTLS possible), a unix socket, or TLS already. */
 export type DenoSocketKind = "tcp" | "unix" | "tls";
@@ -19,10 +21,10 @@ export type DenoSocketKind = "tcp" | "unix" | "tls";
  * A driven `Deno.Conn`. STARTTLS goes through `Deno.startTls`, which is client-side only; what Deno
  * cannot do is refused with `UnsupportedError` before the connection is touched, so it stays usable.
  */
-export class DenoSession extends DriverSession {
+class DenoSession extends DriverSession {
   readonly #kind: DenoSocketKind;
 
-  constructor(driver: Driver, info: SessionInfo, kind: DenoSocketKind, startTls?: StartTlsImpl) {
+  constructor(driver: Driver, info: SessionInfo, kind: DenoSocketKind, startTls: StartTlsImpl) {
     super(driver, info, kind === "tcp" ? startTls : undefined);
     this.#kind = kind;
   }
@@ -43,28 +45,33 @@ export class DenoSession extends DriverSession {
   }
 }
 
+/** What kind of socket a `Deno.Conn` is: TLS (has `handshake`), unix (its address has a path) or TCP. */
+function socketKind(conn: Deno.Conn): DenoSocketKind {
+  if ("handshake" in conn && typeof conn.handshake === "function") return "tls";
+  return "path" in conn.remoteAddr ? "unix" : "tcp";
+}
+
 /**
- * Client-side STARTTLS over `Deno.startTls` for one driver. `hostname` is the name verified (and sent as
- * SNI) when the options give no `serverName`.
+ * Wires `conn` to a new driver: its {@link DenoTransport} attached, and the session made. Nothing runs
+ * until the driver is started. `tlsHostname` is the name `session.startTls()` verifies when given no
+ * `serverName` (the hostname connected to; the peer's address for accepted conns).
  */
-export function denoStartTls(driver: Driver, hostname: string): StartTlsImpl {
-  return async (options, old) => {
-    if (!(old instanceof DenoTransport)) throw new SansioError("startTls: the session is not driven by a Deno conn");
-    if (old.readPending) {
-      throw new SansioError("startTls: a read is in flight; call it while the connection's reader is yielded");
-    }
-    const tlsOptions = denoClientTls(options as ClientTlsOptions | undefined, hostname);
-    const conn = old.detach() as Deno.TcpConn;
-    const tls = await Deno.startTls(conn, tlsOptions);
-    old.adoptSuccessor(tls);
-    let alpnProtocol: string | null;
-    try {
-      ({ alpnProtocol } = await tls.handshake());
-    } catch (error) {
-      closeQuietly(tls);
-      throw error;
-    }
-    if (old.released) throw new ConnectionClosedError("the session was closed during the TLS handshake");
-    return { transport: new DenoTransport(tls, driver), alpnProtocol };
-  };
+export function openSession(
+  conn: Deno.Conn,
+  options: DriveOptions,
+  alpnProtocol: string | null,
+  tlsHostname?: string,
+): { driver: Driver; session: DriverSession } {
+  const driver = new Driver(options);
+  driver.attach(new DenoTransport(conn, driver));
+  const remote = toAddress(conn.remoteAddr);
+  const local = toAddress(conn.localAddr);
+  const hostname = tlsHostname ?? (remote.transport === "tcp" ? remote.hostname : "");
+  const session = new DenoSession(
+    driver,
+    { remote, local, alpnProtocol },
+    socketKind(conn),
+    denoStartTls(driver, hostname),
+  );
+  return { driver, session };
 }

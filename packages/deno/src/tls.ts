@@ -1,15 +1,10 @@
-import { type ClientTlsOptions, type Pem, type StartTlsOptions, UnsupportedError } from "@sansio/runtime-api";
+import { type ClientTlsOptions, type Pem, UnsupportedError } from "@sansio/runtime-api";
 
 const decoder = new TextDecoder();
 
 /** PEM text from a string or bytes. */
 export function pemText(pem: Pem): string {
   return typeof pem === "string" ? pem : decoder.decode(pem);
-}
-
-/** True when the STARTTLS options ask for the server side of the handshake. */
-export function isServerStartTls(options: StartTlsOptions | undefined): boolean {
-  return options !== undefined && "isServer" in options && options.isServer === true;
 }
 
 /** Throws `UnsupportedError` for client TLS options Deno cannot honour. */

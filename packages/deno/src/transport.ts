@@ -1,10 +1,13 @@
 import {
-  COALESCE_THRESHOLD,
   ConnectionClosedError,
+  IovecGatherer,
+  iovecsLength,
   type Transport,
   type TransportSink,
   type WriteCallback,
 } from "@sansio/runtime-api";
+
+const NO_PARTS: readonly Uint8Array[] = [];
 
 /**
  * One `Deno.Conn` as a pull {@link Transport}: each `readStart()` runs one `conn.read()` into the
@@ -26,12 +29,14 @@ export class DenoTransport implements Transport {
   #closedReported = false;
   /** The TLS conn that replaces this one while `Deno.startTls` runs; closing this transport closes it. */
   #successor: Deno.Conn | undefined;
-  /** Where small iovecs are gathered into one write; made on the first write of several iovecs. */
-  #scratch: Uint8Array | undefined;
-  /** The buffer of the write in flight (fast path), how much of it is written, and whom to tell. */
-  #out: Uint8Array | undefined;
-  #outAt = 0;
-  #outDone: WriteCallback | undefined;
+  /** Deno has no writev: small iovecs are gathered into reused memory, large ones written as they are. */
+  readonly #gatherer = new IovecGatherer();
+  /** The write in flight (fields, no object or closure per write): its parts, where Deno is, and whom to tell. */
+  #parts: readonly Uint8Array[] = NO_PARTS;
+  #partIndex = 0;
+  #partAt = 0;
+  #writeTotal = 0;
+  #writeDone: WriteCallback | undefined;
 
   constructor(conn: Deno.Conn, sink: TransportSink) {
     this.#conn = conn;
@@ -65,67 +70,46 @@ export class DenoTransport implements Transport {
       return;
     }
     this.#ops++;
-    const bytes = this.#oneWrite(iovecs);
-    if (bytes !== undefined) {
-      // One buffer (the usual case): conn.write() again on partial writes, no closure or async frame per write.
-      this.#out = bytes;
-      this.#outAt = 0;
-      this.#outDone = done;
-      this.#conn.write(bytes).then(this.#onWritten, this.#onWriteFailed);
-      return;
-    }
-    this.#writeAll(iovecs).then(
-      (written) => {
-        this.#opSettled();
-        done(null, written);
-      },
-      (error: unknown) => {
-        this.#opSettled();
-        done(error, 0);
-      },
-    );
+    const parts = this.#gatherer.gather(iovecs);
+    this.#parts = parts;
+    this.#partIndex = 0;
+    this.#partAt = 0;
+    this.#writeTotal = iovecsLength(parts);
+    this.#writeDone = done;
+    this.#conn.write(parts[0] as Uint8Array).then(this.#onWritten, this.#onWriteFailed);
   }
 
-  /**
-   * The iovecs as one buffer when that needs no allocation: a single iovec, or small ones gathered in
-   * the scratch buffer. Undefined when they need several writes (see {@link #writeAll}).
-   */
-  #oneWrite(iovecs: readonly Uint8Array[]): Uint8Array | undefined {
-    if (iovecs.length === 1) return iovecs[0] as Uint8Array;
-    let total = 0;
-    for (const iovec of iovecs) total += iovec.length;
-    if (total > SCRATCH_SIZE) return undefined;
-    this.#scratch ??= new Uint8Array(SCRATCH_SIZE);
-    const scratch = this.#scratch;
-    let at = 0;
-    for (const iovec of iovecs) {
-      scratch.set(iovec, at);
-      at += iovec.length;
-    }
-    return scratch.subarray(0, total);
-  }
-
+  /** `conn.write()` again after a partial write, then the next part; reports once everything is written. */
   #onWritten = (n: number): void => {
-    const bytes = this.#out as Uint8Array;
-    this.#outAt += n;
-    if (this.#outAt < bytes.length) {
-      this.#conn.write(bytes.subarray(this.#outAt)).then(this.#onWritten, this.#onWriteFailed);
-      return;
+    const parts = this.#parts;
+    let part = parts[this.#partIndex] as Uint8Array;
+    this.#partAt += n;
+    if (this.#partAt >= part.length) {
+      this.#partIndex++;
+      this.#partAt = 0;
+      if (this.#partIndex === parts.length) {
+        this.#finishWrite(null, this.#writeTotal);
+        return;
+      }
+      part = parts[this.#partIndex] as Uint8Array;
     }
-    const done = this.#outDone as WriteCallback;
-    this.#out = undefined;
-    this.#outDone = undefined;
-    this.#opSettled();
-    done(null, bytes.length);
+    this.#conn
+      .write(this.#partAt === 0 ? part : part.subarray(this.#partAt))
+      .then(this.#onWritten, this.#onWriteFailed);
   };
 
   #onWriteFailed = (error: unknown): void => {
-    const done = this.#outDone as WriteCallback;
-    this.#out = undefined;
-    this.#outDone = undefined;
-    this.#opSettled();
-    done(error, 0);
+    this.#finishWrite(error, 0);
   };
+
+  #finishWrite(error: unknown, written: number): void {
+    const done = this.#writeDone as WriteCallback;
+    this.#writeDone = undefined;
+    this.#parts = NO_PARTS;
+    this.#gatherer.clear();
+    this.#opSettled();
+    done(error, written);
+  }
 
   shutdownWrite(): void {
     if (this.#stopped) return;
@@ -158,36 +142,6 @@ export class DenoTransport implements Transport {
     this.#successor = conn;
     if (this.#released && conn) closeQuietly(conn);
   }
-
-  /**
-   * Writes every iovec in order, looping on partial writes. Deno has no writev: iovecs under
-   * `COALESCE_THRESHOLD` are copied together into one reused scratch buffer (one write, no allocation);
-   * larger ones are written in place.
-   */
-  #writeAll = async (iovecs: readonly Uint8Array[]): Promise<number> => {
-    const conn = this.#conn;
-    if (iovecs.length === 1) return await writeFully(conn, iovecs[0] as Uint8Array);
-    this.#scratch ??= new Uint8Array(SCRATCH_SIZE);
-    const scratch = this.#scratch;
-    let total = 0;
-    let fill = 0;
-    for (const iovec of iovecs) {
-      if (iovec.length >= COALESCE_THRESHOLD) {
-        if (fill > 0) total += await writeFully(conn, scratch.subarray(0, fill));
-        fill = 0;
-        total += await writeFully(conn, iovec);
-        continue;
-      }
-      if (fill + iovec.length > SCRATCH_SIZE) {
-        total += await writeFully(conn, scratch.subarray(0, fill));
-        fill = 0;
-      }
-      scratch.set(iovec, fill);
-      fill += iovec.length;
-    }
-    if (fill > 0) total += await writeFully(conn, scratch.subarray(0, fill));
-    return total;
-  };
 
   #onRead = (n: number | null): void => {
     this.#reading = false;
@@ -225,16 +179,6 @@ export class DenoTransport implements Transport {
     this.#closedReported = true;
     this.#sink.socketClosed();
   }
-}
-
-/** Size of the scratch buffer small iovecs are gathered in: 64 KiB. */
-const SCRATCH_SIZE = 64 * 1024;
-
-/** Writes all of `bytes`, looping on Deno's partial writes; returns `bytes.length`. */
-async function writeFully(conn: Deno.Conn, bytes: Uint8Array): Promise<number> {
-  let at = 0;
-  while (at < bytes.length) at += await conn.write(at === 0 ? bytes : bytes.subarray(at));
-  return bytes.length;
 }
 
 /** Closes a Deno resource, ignoring `BadResource` when it is already closed (or was consumed by `startTls`). */

@@ -9,7 +9,18 @@ import {
 } from "@sansio/runtime-api";
 import { EchoConnection, Exchange, SendAndCollect } from "@sansio/runtime-api/conformance";
 import { drive, runtime } from "../src/index.ts";
-import { assert, bytes, pattern, portOf, rejection, Stubborn, testCertificates, text, within } from "./support.ts";
+import {
+  assert,
+  bytes,
+  eventually,
+  pattern,
+  portOf,
+  rejection,
+  Stubborn,
+  testCertificates,
+  text,
+  within,
+} from "./support.ts";
 
 const LIMIT = 15_000;
 
@@ -118,14 +129,20 @@ Deno.test("TLS verifies certificates by default; serverName is checked", async (
 
 Deno.test("a TLS listener drops clients that fail the handshake and keeps serving", async () => {
   const { ca, cert, key } = await testCertificates();
-  await using listener = await runtime.listen({ tls: { cert, key } }, () => new EchoConnection());
+  let accepted = 0;
+  await using listener = await runtime.listen({ tls: { cert, key } }, () => {
+    accepted++;
+    return new EchoConnection();
+  });
   const port = portOf(listener);
   const plain = new Exchange({ send: [[bytes("GET / HTTP/1.0\r\n\r\n")]] });
   const raw = await runtime.connect({ port }, plain);
   await within(raw.closed, LIMIT, "plain client dropped");
+  assertEqual(accepted, 0, "the client that failed the handshake was never accepted");
   const good = new SendAndCollect(bytes("still serving"));
   await runtime.connect({ port, tls: { ca } }, good);
   assertEqual(text(await within(good.done, LIMIT, "echo")), "still serving", "echo after a bad client");
+  assertEqual(accepted, 1, "only the good client was accepted");
 });
 
 Deno.test("half-close: the server sends and FINs first, then still reads the client's reply", async () => {
@@ -211,9 +228,7 @@ Deno.test("listener close: shuts connections down, waits, aborts what is left, t
   const politeSession = await runtime.connect({ port: portOf(listener) }, polite);
   const waiting = new Exchange({ halfClose: false });
   const waitingSession = await runtime.connect({ port: portOf(stubborn) }, waiting);
-  for (let i = 0; i < 100 && (listener.connections < 1 || stubborn.connections < 1); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await eventually(() => listener.connections === 1 && stubborn.connections === 1, LIMIT, "both accepted");
   assertEqual(listener.connections, 1, "one connection before close");
   assertEqual(stubborn.connections, 1, "one stubborn connection before close");
   await within(listener.close(), LIMIT, "graceful close");
@@ -284,9 +299,7 @@ Deno.test("a peer that vanishes mid-write: the writer hears 'closed' once and th
   });
   const client = new Exchange({ send: [[pattern(32 * 1024 * 1024)]], halfClose: false });
   const session = await runtime.connect({ port: portOf(listener) }, client);
-  for (let i = 0; i < 200 && listener.connections === 0; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await eventually(() => listener.connections > 0, LIMIT, "accepted");
   assert(server, "server connection made");
   await within(listener.close({ timeout: 0 }), LIMIT, "server aborted");
   await within(session.closed, LIMIT, "client session settled");

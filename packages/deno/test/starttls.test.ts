@@ -9,7 +9,18 @@ import {
 } from "@sansio/runtime-api";
 import { concatBytes, EchoConnection, Exchange, SendAndCollect } from "@sansio/runtime-api/conformance";
 import { runtime } from "../src/index.ts";
-import { assert, bytes, deferred, pattern, portOf, rejection, testCertificates, text, within } from "./support.ts";
+import {
+  assert,
+  bytes,
+  deferred,
+  eventually,
+  pattern,
+  portOf,
+  rejection,
+  testCertificates,
+  text,
+  within,
+} from "./support.ts";
 
 const LIMIT = 15_000;
 const GREETING = "READY\r\n";
@@ -201,9 +212,7 @@ Deno.test("startTls is refused while a read is in flight; the session keeps work
   await using listener = await runtime.listen({}, () => new EchoConnection());
   const client = new Exchange({ send: [[bytes("ping")]], halfClose: false });
   const session = await runtime.connect({ port: portOf(listener) }, client);
-  for (let i = 0; i < 200 && client.receivedBytes < "ping".length; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await eventually(() => client.receivedBytes >= "ping".length, LIMIT, "first echo");
   assert(text(client.bytes()) === "ping", `first echo: ${text(client.bytes())}`);
   // The client's writer has yielded and its reader waits on the socket: a read is in flight.
   const error = await rejection(session.startTls({ serverName: "localhost" }));

@@ -2,6 +2,7 @@
 import type { Address, ReadOperation } from "@sansio/runtime-api";
 import { Exchange } from "@sansio/runtime-api/conformance";
 
+export { eventually, within } from "@sansio/runtime-api/conformance";
 export { testCertificates } from "../../../tests/support/certs.mjs";
 
 const encoder = new TextEncoder();
@@ -22,19 +23,6 @@ export function pattern(length: number): Uint8Array {
   const out = new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = (i * 31 + (i >>> 8)) & 0xff;
   return out;
-}
-
-/** Resolves with `promise`, or rejects after `ms` so a broken adapter fails the test instead of hanging it. */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** A promise with its resolve function. */

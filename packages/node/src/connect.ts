@@ -2,36 +2,37 @@ import * as net from "node:net";
 import * as tls from "node:tls";
 import {
   AbortedError,
+  type Address,
   type Connection,
   type ConnectOptions,
+  checkConnect,
   closeOnAbort,
-  DEFAULT_HOSTNAME,
-  Driver,
+  describeAddress,
   type Session,
   startClientConnection,
   throwIfAborted,
   toConnectionLost,
 } from "@sansio/runtime-api";
-import { sessionInfo } from "./addresses.js";
-import { ignoreError } from "./node-transport.js";
+import { sessionInfo } from "./address.js";
 import { OnreadRelay } from "./onread.js";
-import { openSocketSession } from "./session.js";
-import { clientTlsOptions, negotiatedAlpn } from "./tls-options.js";
-
-/** Where a connect attempt goes, for error messages. */
-function describe(options: ConnectOptions, hostname: string): string {
-  return options.path !== undefined ? options.path : `${hostname}:${options.port}`;
-}
+import { openSession } from "./session.js";
+import { clientTlsOptions, negotiatedAlpn } from "./tls.js";
+import { ignoreError } from "./transport.js";
 
 /**
  * Opens a socket (TCP, unix, optionally TLS) and resolves once it is established ('connect', or
  * 'secureConnect' after the handshake and certificate check). Rejects with `ConnectionLostError` when
  * it cannot be, or `AbortedError` when `signal` aborts first; the socket is destroyed either way.
  */
-function openClientSocket(options: ConnectOptions, hostname: string, relay: OnreadRelay): Promise<net.Socket> {
+function openClientSocket(
+  options: ConnectOptions,
+  target: Address,
+  hostname: string,
+  relay: OnreadRelay,
+): Promise<net.Socket> {
   const signal = options.signal;
-  const where = options.path !== undefined ? { path: options.path } : { host: hostname, port: options.port as number };
-  const tcp = options.path === undefined;
+  const where = target.transport === "unix" ? { path: target.path } : { host: target.hostname, port: target.port };
+  const tcp = target.transport === "tcp";
   let socket: net.Socket;
   if (options.tls !== undefined) {
     // tls.connect passes these on to its socket (Node 22/24 source); @types/node does not list them.
@@ -62,7 +63,7 @@ function openClientSocket(options: ConnectOptions, hostname: string, relay: Onre
     const onError = (error: Error): void => {
       finish();
       socket.destroy();
-      reject(toConnectionLost(error, `connect to ${describe(options, hostname)} failed`));
+      reject(toConnectionLost(error, `connect to ${describeAddress(target)} failed`));
     };
     const onAbort = (): void => {
       finish();
@@ -83,15 +84,10 @@ export async function connect(
   options: ConnectOptions,
   connection: Connection | ((session: Session) => Connection),
 ): Promise<Session> {
-  throwIfAborted(options.signal, "connect");
-  if (options.path === undefined && options.port === undefined) {
-    throw new TypeError("connect: give a port (with an optional hostname) or a unix socket path");
-  }
-  const driver = new Driver(options);
-  const hostname = options.hostname ?? DEFAULT_HOSTNAME;
+  const { target, hostname } = checkConnect(options);
   const relay = new OnreadRelay();
-  const socket = await openClientSocket(options, hostname, relay);
-  const session = openSocketSession(socket, driver, {
+  const socket = await openClientSocket(options, target, hostname, relay);
+  const { driver, session } = openSession(socket, {
     drive: options,
     reads: relay,
     info: sessionInfo(

@@ -1,9 +1,15 @@
 import type { Socket } from "node:net";
 import { TLSSocket } from "node:tls";
-import { type Connection, type DriveOptions, Driver, type Session } from "@sansio/runtime-api";
-import { isTcpSocket, sessionInfo } from "./addresses.js";
-import { openSocketSession } from "./session.js";
-import { negotiatedAlpn } from "./tls-options.js";
+import {
+  type Connection,
+  checkDriveOptions,
+  type DriveOptions,
+  type Session,
+  startClientConnection,
+} from "@sansio/runtime-api";
+import { isTcpSocket, sessionInfo } from "./address.js";
+import { openSession } from "./session.js";
+import { negotiatedAlpn } from "./tls.js";
 
 /** Options of {@link drive}: the usual buffer and timeout options, plus bytes already read from the socket. */
 export interface NodeDriveOptions extends DriveOptions {
@@ -20,15 +26,15 @@ export interface NodeDriveOptions extends DriveOptions {
  * A plain socket can be upgraded with `session.startTls()`; a `tls.TLSSocket` is already secure.
  */
 export function drive(socket: Socket | TLSSocket, connection: Connection, options: NodeDriveOptions = {}): Session {
-  const driver = new Driver(options);
+  checkDriveOptions(options);
   const secure = socket instanceof TLSSocket;
   socket.allowHalfOpen = true;
   if (isTcpSocket(socket)) socket.setNoDelay(true);
-  const session = openSocketSession(socket, driver, {
+  const { driver, session } = openSession(socket, {
     drive: options,
     info: sessionInfo(socket, secure ? negotiatedAlpn(socket) : null),
     startTlsHostname: secure ? undefined : (socket.remoteAddress ?? "localhost"),
   });
-  driver.start(connection, options.head);
+  startClientConnection(driver, session, connection, options.head);
   return session;
 }

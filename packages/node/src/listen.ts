@@ -4,29 +4,25 @@ import {
   type Accept,
   type Address,
   abortable,
-  DEFAULT_HOSTNAME,
-  Driver,
+  acceptConnection,
+  checkListen,
+  describeAddress,
   type Listener,
   ListenerCore,
   type ListenOptions,
-  throwIfAborted,
   toConnectionLost,
 } from "@sansio/runtime-api";
-import { sessionInfo } from "./addresses.js";
-import { ignoreError } from "./node-transport.js";
-import { openSocketSession } from "./session.js";
+import { sessionInfo } from "./address.js";
+import { openSession } from "./session.js";
+import { alpnProtocols, negotiatedAlpn, serverSecureContext } from "./tls.js";
 import { acceptTls, handshakeTimeout } from "./tls-handshake.js";
-import { alpnProtocols, negotiatedAlpn, serverSecureContext } from "./tls-options.js";
+import { ignoreError } from "./transport.js";
 
-/** The bound address of a listening server. */
-function boundAddress(server: net.Server, options: ListenOptions): Address {
+/** The bound address of a listening server (`wanted` when Node does not say). */
+function boundAddress(server: net.Server, wanted: Address): Address {
   const bound = server.address();
   if (typeof bound === "string") return { transport: "unix", path: bound };
-  if (bound === null) {
-    return options.path !== undefined
-      ? { transport: "unix", path: options.path }
-      : { transport: "tcp", hostname: options.hostname ?? DEFAULT_HOSTNAME, port: options.port ?? 0 };
-  }
+  if (bound === null) return wanted;
   return { transport: "tcp", hostname: bound.address, port: bound.port };
 }
 
@@ -37,8 +33,7 @@ function boundAddress(server: net.Server, options: ListenOptions): Address {
  * A unix socket file is removed when the listener closes; an existing one is never deleted.
  */
 export async function listen(options: ListenOptions, accept: Accept): Promise<Listener> {
-  throwIfAborted(options.signal, "listen");
-  new Driver(options); // validates the buffer and timeout options before anything is bound
+  const wanted = checkListen(options);
   const tlsOptions = options.tls;
   const secureContext = tlsOptions ? serverSecureContext(tlsOptions) : undefined;
   const alpn = alpnProtocols(tlsOptions?.alpnProtocols);
@@ -49,29 +44,15 @@ export async function listen(options: ListenOptions, accept: Accept): Promise<Li
   const handshaking = new Set<net.Socket>();
   let listener: ListenerCore | undefined;
 
+  /** Drives an accepted socket (`raw` is the plain socket under a TLS one); a closing listener aborts it. */
   const serve = (socket: net.Socket, raw?: net.Socket): void => {
-    const core = listener as ListenerCore;
-    if (core.isClosing) {
-      socket.destroy();
-      raw?.destroy();
-      return;
-    }
-    const driver = new Driver(options);
-    const session = openSocketSession(socket, driver, {
+    const { driver, session } = openSession(socket, {
       drive: options,
       info: sessionInfo(socket, raw ? negotiatedAlpn(socket as tls.TLSSocket) : null, { local: unixPath }),
       companion: raw,
       startTlsHostname: raw ? undefined : (socket.remoteAddress ?? "localhost"),
     });
-    core.track(driver);
-    let connection: ReturnType<Accept>;
-    try {
-      connection = accept(session);
-    } catch (error) {
-      driver.abort(error);
-      return;
-    }
-    driver.start(connection);
+    acceptConnection(listener as ListenerCore, driver, session, accept);
   };
 
   server.on("connection", (raw: net.Socket) => {
@@ -107,20 +88,19 @@ export async function listen(options: ListenOptions, accept: Accept): Promise<Li
     const onError = (error: Error): void => {
       server.off("listening", onListening);
       server.close();
-      const where = unixPath ?? `${options.hostname ?? DEFAULT_HOSTNAME}:${options.port ?? 0}`;
-      reject(toConnectionLost(error, `listen on ${where} failed`));
+      reject(toConnectionLost(error, `listen on ${describeAddress(wanted)} failed`));
     };
     const onListening = (): void => {
       server.off("error", onError);
       // Accept errors (EMFILE...) are transient: the server keeps listening.
       server.on("error", ignoreError);
-      listener = new ListenerCore(boundAddress(server, options), stopAccepting, options.signal);
+      listener = new ListenerCore(boundAddress(server, wanted), stopAccepting, options.signal);
       resolve(listener);
     };
     server.once("error", onError);
     server.once("listening", onListening);
-    if (unixPath !== undefined) server.listen({ path: unixPath });
-    else server.listen({ host: options.hostname ?? DEFAULT_HOSTNAME, port: options.port ?? 0 });
+    if (wanted.transport === "unix") server.listen({ path: wanted.path });
+    else server.listen({ host: wanted.hostname, port: wanted.port });
   });
   return abortable(bound, options.signal, "listen", (late) => void late.close());
 }

@@ -1,8 +1,12 @@
 import type { OnReadOpts } from "node:net";
-import type { NodeTransport } from "./node-transport.js";
 
 /** Bytes per read of a client socket that reads through `onread` (Node's own read size). */
 export const ONREAD_BUFFER_SIZE = 64 * 1024;
+
+/** Where an {@link OnreadRelay} hands its chunks: returns whether to keep reading. */
+export interface OnreadTarget {
+  onRead(chunk: Uint8Array): boolean;
+}
 
 /**
  * The `onread` option of a `net.connect` socket: Node reads into one buffer that is reused for every
@@ -17,7 +21,7 @@ export const ONREAD_BUFFER_SIZE = 64 * 1024;
  */
 export class OnreadRelay {
   readonly #buffer = new Uint8Array(ONREAD_BUFFER_SIZE);
-  #target: NodeTransport | undefined;
+  #target: OnreadTarget | undefined;
   #early: Uint8Array[] | undefined;
 
   /** What to pass as `onread` to `net.connect`. */
@@ -35,7 +39,7 @@ export class OnreadRelay {
   };
 
   /** Routes chunks to `target` (or nowhere); chunks read before it was bound are delivered first. */
-  bind(target: NodeTransport | undefined): void {
+  bind(target: OnreadTarget | undefined): void {
     this.#target = target;
     const early = this.#early;
     this.#early = undefined;

@@ -1,8 +1,7 @@
 import type { Socket } from "node:net";
-import type { DriveOptions, Driver, SessionInfo } from "@sansio/runtime-api";
-import { DriverSession } from "@sansio/runtime-api";
-import { type NodeReadMode, NodeTransport } from "./node-transport.js";
+import { type DriveOptions, Driver, DriverSession, type SessionInfo } from "@sansio/runtime-api";
 import { nodeStartTls } from "./start-tls.js";
+import { type NodeReadMode, NodeTransport } from "./transport.js";
 
 /** How to drive one socket. */
 export interface SocketSessionOptions {
@@ -19,17 +18,17 @@ export interface SocketSessionOptions {
 }
 
 /**
- * Assembles the shared machinery around one Node socket: the socket's {@link NodeTransport} attached
- * to `driver` (made by the caller with `new Driver(options)`, before any socket, so that bad options
- * throw early), and the {@link DriverSession} handed to the application. Nothing runs until the caller
- * starts the driver.
+ * Wires one Node socket to a new driver: the socket's {@link NodeTransport} attached to the driver,
+ * and the {@link DriverSession} handed to the application. Nothing runs until the driver is started.
+ * (Options were checked with `checkDriveOptions` before the socket existed.)
  */
-export function openSocketSession(socket: Socket, driver: Driver, options: SocketSessionOptions): DriverSession {
+export function openSession(socket: Socket, options: SocketSessionOptions): { driver: Driver; session: DriverSession } {
+  const driver = new Driver(options.drive);
   const transport = new NodeTransport(socket, driver, { reads: options.reads, companion: options.companion });
   driver.attach(transport);
   const startTls =
     options.startTlsHostname === undefined
       ? undefined
       : nodeStartTls({ sink: driver, hostname: options.startTlsHostname, idleTimeout: options.drive.idleTimeout });
-  return new DriverSession(driver, options.info, startTls);
+  return { driver, session: new DriverSession(driver, options.info, startTls) };
 }

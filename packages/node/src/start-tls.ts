@@ -1,14 +1,14 @@
 import type * as tls from "node:tls";
 import {
   type ClientTlsOptions,
+  isServerStartTls,
   type StartTlsImpl,
-  type StartTlsOptions,
   type TransportSink,
   UnsupportedError,
 } from "@sansio/runtime-api";
-import { NodeTransport } from "./node-transport.js";
+import { alpnProtocols, clientTlsOptions, negotiatedAlpn, serverSecureContext } from "./tls.js";
 import { acceptTls, connectTls, handshakeTimeout } from "./tls-handshake.js";
-import { alpnProtocols, clientTlsOptions, negotiatedAlpn, serverSecureContext } from "./tls-options.js";
+import { NodeTransport } from "./transport.js";
 
 /** What a plain session needs to upgrade itself to TLS. */
 export interface StartTlsContext {
@@ -18,12 +18,6 @@ export interface StartTlsContext {
   readonly hostname: string;
   /** The session's idle timeout, which also bounds a server-side handshake. */
   readonly idleTimeout: number | undefined;
-}
-
-function isServerSide(
-  options: StartTlsOptions | undefined,
-): options is Extract<StartTlsOptions, { readonly isServer: true }> {
-  return options !== undefined && "isServer" in options && options.isServer === true;
 }
 
 /**
@@ -37,7 +31,7 @@ export function nodeStartTls(context: StartTlsContext): StartTlsImpl {
     if (!(old instanceof NodeTransport)) throw new UnsupportedError("startTls: not a Node socket transport");
     const raw = old.socket;
     let socket: tls.TLSSocket;
-    if (isServerSide(options)) {
+    if (isServerStartTls(options)) {
       const secureContext = serverSecureContext(options);
       old.detach();
       socket = await acceptTls(raw, {

@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import * as tls from "node:tls";
 import { ConnectionLostError, TimeoutError, toConnectionLost } from "@sansio/runtime-api";
-import { ignoreError } from "./node-transport.js";
+import { ignoreError } from "./transport.js";
 
 /** A TLS handshake on an accepted socket must finish within this many ms (or `idleTimeout` when shorter). */
 export const TLS_HANDSHAKE_TIMEOUT = 30_000;

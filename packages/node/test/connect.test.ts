@@ -4,7 +4,7 @@ import { EchoConnection, SendAndCollect } from "@sansio/runtime-api/conformance"
 import { afterEach, describe, expect, it } from "vitest";
 import { runtime } from "../src/index.js";
 import { bytes, text } from "./protocols.js";
-import { portOf, testCertificates, within } from "./support.js";
+import { portOf, testCertificates, until, within } from "./support.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -75,11 +75,11 @@ describe("connect", () => {
     const controller = new AbortController();
     const attempt = runtime.connect({ port, tls: true, signal: controller.signal }, new EchoConnection());
     const peerClosed = (async () => {
-      while (accepted.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await until(() => accepted.length > 0, 5_000, "the server accepted the TLS attempt");
       const socket = accepted[0] as net.Socket;
       await new Promise<void>((resolve) => socket.once("close", () => resolve()));
     })();
-    while (accepted.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => accepted.length > 0, 5_000, "the server accepted the TLS attempt");
     controller.abort();
     const error = await attempt.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortedError);

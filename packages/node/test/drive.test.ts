@@ -6,7 +6,7 @@ import { EchoConnection } from "@sansio/runtime-api/conformance";
 import { afterEach, describe, expect, it } from "vitest";
 import { drive, runtime, type Session } from "../src/index.js";
 import { bytes, StartTlsLine, text } from "./protocols.js";
-import { rawConnect, testCertificates, within } from "./support.js";
+import { rawConnect, testCertificates, until, within } from "./support.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -34,10 +34,7 @@ describe("drive()", () => {
     // Request and the first protocol bytes in one write: the server sees them as the upgrade's head.
     peer.socket.write("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\nHEAD-BYTES;");
     const response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n";
-    const deadline = Date.now() + 5_000;
-    while (!peer.received().toString().startsWith(`${response}HEAD-BYTES;`) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await until(() => peer.received().toString().startsWith(`${response}HEAD-BYTES;`), 5_000, "the echo of the head");
     peer.socket.end("AFTER");
     await within(peer.ended, 5_000, "echo FIN");
     expect(peer.received().toString()).toBe(`${response}HEAD-BYTES;AFTER`);
@@ -58,8 +55,7 @@ describe("drive()", () => {
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const peer = await rawConnect((server.address() as net.AddressInfo).port);
     peer.socket.write("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n");
-    const deadline = Date.now() + 5_000;
-    while (sessions.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => sessions.length > 0, 5_000, "the upgrade was driven");
     (sessions[0] as Session).close();
     await within((sessions[0] as Session).closed, 5_000, "session closed");
     await within(peer.ended, 5_000, "peer saw the close");
@@ -83,8 +79,7 @@ describe("drive()", () => {
     const ended = new Promise<void>((resolve) => client.once("end", () => resolve()));
     await new Promise<void>((resolve) => client.once("secureConnect", () => resolve()));
     client.write("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\nsecure-head;");
-    const deadline = Date.now() + 5_000;
-    while (sessions.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => sessions.length > 0, 5_000, "the upgrade was driven");
     client.end("secure-tail");
     await within(ended, 5_000, "echo FIN");
     expect(Buffer.concat(chunks).toString()).toMatch(/\r\n\r\nsecure-head;secure-tail$/);

@@ -212,6 +212,7 @@ describe("failures", () => {
     const client = new SendAndCollect(bytes("second"));
     await runtime.connect({ port: portOf(listener) }, client);
     expect(text(await within(client.done, 5_000, "echo"))).toBe("second");
+    expect(calls).toBe(2);
   });
 
   it("a protocol that never consumes gets ReadBufferOverflowError at maxReadBufferSize", async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Address, Listener } from "@sansio/runtime-api";
 
+export { eventually as until, within } from "@sansio/runtime-api/conformance";
 export { testCertificates } from "../../../tests/support/certs.mjs";
 
 /** The TCP port of a listener. */
@@ -18,24 +19,6 @@ export function portOf(listener: Listener): number {
 export function tempDir(): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), "sansio-node-"));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-/** Rejects after `ms` unless `promise` settles first. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
-}
-
-/** Polls `condition` every 5 ms until it holds, at most `ms`. */
-export async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not true within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** A raw Node client socket that records what it receives and how it ended. */

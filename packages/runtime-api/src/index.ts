@@ -1,3 +1,4 @@
+export { checkConnect, checkListen, connectAddress, describeAddress, listenAddress } from "./address.js";
 export * from "./blocks/index.js";
 export type { Clock, Connection, ReadOperation, WriteOperation, WriteResult } from "./connection.js";
 export {
@@ -6,7 +7,8 @@ export {
   DEFAULT_MAX_READ_BUFFER_SIZE,
   DEFAULT_READ_BUFFER_SIZE,
 } from "./defaults.js";
-export { Driver } from "./driver.js";
+export type { DriverClock, DriverOptions, DriverPhase } from "./driver/index.js";
+export { checkDriveOptions, Driver, monotonicClock } from "./driver/index.js";
 export {
   AbortedError,
   ConnectionClosedError,
@@ -18,9 +20,17 @@ export {
   toConnectionLost,
   UnsupportedError,
 } from "./errors.js";
-export { advanceIovecs, COALESCE_THRESHOLD, coalesceIovecs, concatBytes, iovecsLength } from "./iovec.js";
+export {
+  advanceIovecs,
+  COALESCE_THRESHOLD,
+  coalesceIovecs,
+  concatBytes,
+  GATHER_SCRATCH_SIZE,
+  IovecGatherer,
+  iovecsLength,
+} from "./iovec.js";
 export { ListenerCore } from "./listener.js";
-export { ReadBuffer } from "./read-buffer.js";
+export { checkReadBufferSizes, ReadBuffer } from "./read-buffer.js";
 export type {
   Accept,
   Address,
@@ -36,6 +46,7 @@ export type {
   StartTlsOptions,
 } from "./runtime.js";
 export type { SessionInfo, StartTlsImpl } from "./session.js";
-export { abortable, closeOnAbort, DriverSession, startClientConnection, throwIfAborted } from "./session.js";
+export { abortable, closeOnAbort, DriverSession, isServerStartTls, throwIfAborted } from "./session.js";
+export { acceptConnection, startClientConnection } from "./start.js";
 export type { Transport, TransportSink, WriteCallback } from "./transport.js";
 export { UpgradableConnection } from "./upgradable.js";

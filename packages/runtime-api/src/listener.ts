@@ -1,5 +1,5 @@
 import { DEFAULT_CLOSE_TIMEOUT } from "./defaults.js";
-import type { Driver } from "./driver.js";
+import type { Driver } from "./driver/driver.js";
 import type { Address, Listener } from "./runtime.js";
 
 /**

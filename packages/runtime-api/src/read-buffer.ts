@@ -9,6 +9,19 @@ const NO_STORAGE = new Uint8Array(0);
  */
 export const READ_AHEAD_SIZE = 64 * 1024;
 
+/** Throws `RangeError` unless `1 <= initialSize <= maxSize` (integers); undefined means the default. */
+export function checkReadBufferSizes(
+  initialSize = DEFAULT_READ_BUFFER_SIZE,
+  maxSize = DEFAULT_MAX_READ_BUFFER_SIZE,
+): void {
+  if (!Number.isInteger(initialSize) || initialSize < 1) {
+    throw new RangeError(`readBufferSize must be a positive integer, got ${initialSize}`);
+  }
+  if (!Number.isInteger(maxSize) || maxSize < initialSize) {
+    throw new RangeError(`maxReadBufferSize must be an integer >= readBufferSize (${initialSize}), got ${maxSize}`);
+  }
+}
+
 /**
  * The read buffer of one driven connection. Unconsumed bytes live at `bytes[start..start+length)`.
  *
@@ -38,12 +51,7 @@ export class ReadBuffer {
   #filledAll = false;
 
   constructor(initialSize = DEFAULT_READ_BUFFER_SIZE, maxSize = DEFAULT_MAX_READ_BUFFER_SIZE) {
-    if (!Number.isInteger(initialSize) || initialSize < 1) {
-      throw new RangeError(`readBufferSize must be a positive integer, got ${initialSize}`);
-    }
-    if (!Number.isInteger(maxSize) || maxSize < initialSize) {
-      throw new RangeError(`maxReadBufferSize must be an integer >= readBufferSize (${initialSize}), got ${maxSize}`);
-    }
+    checkReadBufferSizes(initialSize, maxSize);
     this.maxSize = maxSize;
     this.#initialSize = initialSize;
     this.#readAhead = Math.min(maxSize, Math.max(initialSize, READ_AHEAD_SIZE));
@@ -136,15 +144,6 @@ export class ReadBuffer {
     }
     this.#end += n;
     this.#filledAll = n > 0 && n === this.#offered;
-  }
-
-  /** Removes and returns a copy of every unconsumed byte (used to hand leftovers to another owner). */
-  take(): Uint8Array {
-    const out = this.#bytes.slice(this.#start, this.#end);
-    this.#bytes = this.#owned;
-    this.#start = 0;
-    this.#end = 0;
-    return out;
   }
 
   #reserve(extra: number): void {

@@ -1,5 +1,4 @@
-import type { Connection } from "./connection.js";
-import type { Driver } from "./driver.js";
+import type { Driver } from "./driver/driver.js";
 import { AbortedError, UnsupportedError } from "./errors.js";
 import type { Address, Session, StartTlsOptions } from "./runtime.js";
 import type { Transport } from "./transport.js";
@@ -16,6 +15,13 @@ export type StartTlsImpl = (
   options: StartTlsOptions | undefined,
   old: Transport,
 ) => Promise<{ readonly transport: Transport; readonly alpnProtocol: string | null }>;
+
+/** True when STARTTLS options ask for the server side of the handshake. */
+export function isServerStartTls(
+  options: StartTlsOptions | undefined,
+): options is Extract<StartTlsOptions, { readonly isServer: true }> {
+  return options !== undefined && "isServer" in options && options.isServer === true;
+}
 
 /** The {@link Session} every adapter hands out: addresses from the adapter, lifecycle from the driver. */
 export class DriverSession implements Session {
@@ -67,23 +73,6 @@ export class DriverSession implements Session {
 
   close(): void {
     this.#driver.abort();
-  }
-}
-
-/**
- * Starts the driver of a client session with a connection or a factory of one. When the factory
- * throws, the socket is released and the error rethrown (so `connect` rejects with it).
- */
-export function startClientConnection(
-  driver: Driver,
-  session: Session,
-  connection: Connection | ((session: Session) => Connection),
-): void {
-  try {
-    driver.start(typeof connection === "function" ? connection(session) : connection);
-  } catch (error) {
-    driver.abort(error);
-    throw error;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Driver } from "../src/driver.js";
+import { Driver } from "../src/driver/driver.js";
 import { FakeTransport, flush } from "./fake-transport.js";
 import { Scripted } from "./scripted.js";
 

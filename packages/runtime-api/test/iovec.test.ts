@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { advanceIovecs, coalesceIovecs, iovecsLength } from "../src/iovec.js";
+import { advanceIovecs, COALESCE_THRESHOLD, coalesceIovecs, IovecGatherer, iovecsLength } from "../src/iovec.js";
 
 const iovecs = fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 12 });
 const flat = (list: readonly Uint8Array[]): number[] => list.flatMap((v) => [...v]);
@@ -35,6 +35,32 @@ describe("iovec helpers", () => {
           const b = out[i] as Uint8Array;
           // Two neighbours that are both small would have been merged.
           expect(a.length < threshold && b.length < threshold && a.length + b.length < threshold).toBe(false);
+        }
+      }),
+    );
+  });
+
+  it("IovecGatherer gathers like coalesceIovecs, in reused memory, with no copy of a single iovec", () => {
+    const gatherer = new IovecGatherer();
+    const sized = fc.array(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.integer({ min: 1, max: 40_000 }).map((n) => new Uint8Array(n).fill(n % 251)),
+      ),
+      { minLength: 1, maxLength: 12 },
+    );
+    let scratch: ArrayBufferLike | undefined;
+    fc.assert(
+      fc.property(sized, (list) => {
+        const parts = gatherer.gather(list);
+        expect(flat(parts)).toEqual(flat(list));
+        expect(parts.map((p) => p.length)).toEqual(coalesceIovecs(list, COALESCE_THRESHOLD).map((p) => p.length));
+        if (list.length === 1) expect(parts[0]).toBe(list[0]);
+        for (const part of parts) {
+          if (list.some((iovec) => iovec === part)) continue;
+          // A merged run lives in the gatherer's scratch memory, the same memory every time.
+          scratch ??= part.buffer;
+          expect(part.buffer).toBe(scratch);
         }
       }),
     );

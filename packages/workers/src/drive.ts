@@ -1,13 +1,14 @@
 import {
   type Connection,
   ConnectionLostError,
+  checkDriveOptions,
   type DriveOptions,
-  Driver,
   errorCode,
   type Session,
+  startClientConnection,
 } from "@sansio/runtime-api";
 import { UNKNOWN_ADDRESS } from "./address.js";
-import { startSession } from "./session.js";
+import { openSession } from "./session.js";
 import { ignoreRejection, type WorkersSocket, type WorkersSocketInfo } from "./socket.js";
 
 /**
@@ -24,9 +25,8 @@ export async function drive(
   options: DriveOptions = {},
 ): Promise<Session> {
   ignoreRejection(socket.closed);
-  let driver: Driver;
   try {
-    driver = new Driver(options);
+    checkDriveOptions(options);
   } catch (error) {
     ignoreRejection(socket.close());
     throw error;
@@ -36,13 +36,13 @@ export async function drive(
     info = await socket.opened;
   } catch (error) {
     ignoreRejection(socket.close());
-    throw new ConnectionLostError(
-      `drive: the socket did not open: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        cause: error,
-        code: errorCode(error),
-      },
-    );
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ConnectionLostError(`drive: the socket did not open: ${detail}`, {
+      cause: error,
+      code: errorCode(error),
+    });
   }
-  return startSession(driver, socket, info, UNKNOWN_ADDRESS, connection);
+  const { driver, session } = openSession(socket, options, info, UNKNOWN_ADDRESS);
+  startClientConnection(driver, session, connection);
+  return session;
 }

@@ -1,16 +1,15 @@
 import {
   type Address,
-  type Connection,
-  type Driver,
+  type DriveOptions,
+  Driver,
   DriverSession,
-  type Session,
   type SessionInfo,
   type StartTlsImpl,
   type StartTlsOptions,
-  startClientConnection,
 } from "@sansio/runtime-api";
 import { parseSocketAddress, UNKNOWN_ADDRESS } from "./address.js";
 import { ignoreRejection, type WorkersSocket, type WorkersSocketInfo } from "./socket.js";
+import { workersStartTls } from "./start-tls.js";
 import { checkStartTls } from "./tls.js";
 import { WorkersTransport } from "./transport.js";
 
@@ -36,32 +35,27 @@ class WorkersSession extends DriverSession {
 }
 
 /**
- * Drives `connection` over an open Workers socket with `driver` (made, and its options checked,
- * before the socket was opened). `fallback` is the remote address used when workerd reports none.
+ * Wires an open Workers socket to a new driver: its {@link WorkersTransport} attached, and the session
+ * made. Nothing runs until the driver is started. `fallback` is the remote address used when workerd
+ * reports none. When the socket's streams are already locked by someone else, the socket is closed
+ * and the error thrown.
  */
-export function startSession(
-  driver: Driver,
+export function openSession(
   socket: WorkersSocket,
+  options: DriveOptions,
   info: WorkersSocketInfo,
   fallback: Address,
-  connection: Connection | ((session: Session) => Connection),
-): Session {
+): { driver: Driver; session: DriverSession } {
+  const driver = new Driver(options);
   let transport: WorkersTransport;
   try {
     transport = new WorkersTransport(socket, driver);
   } catch (error) {
-    // The socket's streams were already locked by someone else.
     ignoreRejection(socket.close());
     throw error;
   }
   driver.attach(transport);
   let current = transport;
-  const startTls: StartTlsImpl = async (options, old) => {
-    if (!(old instanceof WorkersTransport)) throw new TypeError("startTls: not a Workers transport");
-    const next = await old.startTls(checkStartTls(options)?.serverName);
-    current = next;
-    return { transport: next, alpnProtocol: null };
-  };
   const upgradable = socket.secureTransport === "starttls" && !socket.upgraded;
   const session = new WorkersSession(
     driver,
@@ -70,9 +64,12 @@ export function startSession(
       local: parseSocketAddress(info.localAddress) ?? UNKNOWN_ADDRESS,
       alpnProtocol: null,
     },
-    upgradable ? startTls : undefined,
+    upgradable
+      ? workersStartTls((next) => {
+          current = next;
+        })
+      : undefined,
     upgradable ? () => current.checkStartTls() : undefined,
   );
-  startClientConnection(driver, session, connection);
-  return session;
+  return { driver, session };
 }

@@ -1,4 +1,4 @@
-import { type ClientTlsOptions, type StartTlsOptions, UnsupportedError } from "@sansio/runtime-api";
+import { type ClientTlsOptions, isServerStartTls, type StartTlsOptions, UnsupportedError } from "@sansio/runtime-api";
 
 /** How a connect maps onto a Workers socket. */
 export interface TlsPlan {
@@ -17,7 +17,7 @@ export function checkClientTls(options: ClientTlsOptions | undefined, what: stri
 
 /** Rejects server-side STARTTLS (Workers sockets are client sockets) and unsupported client options. */
 export function checkStartTls(options: StartTlsOptions | undefined): ClientTlsOptions | undefined {
-  if (options && "isServer" in options && options.isServer) {
+  if (isServerStartTls(options)) {
     throw new UnsupportedError("startTls: Workers sockets are client sockets; they cannot act as a TLS server");
   }
   const client = options as ClientTlsOptions | undefined;

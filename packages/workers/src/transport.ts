@@ -1,6 +1,6 @@
 import {
   ConnectionClosedError,
-  coalesceIovecs,
+  IovecGatherer,
   iovecsLength,
   SansioError,
   type Transport,
@@ -35,9 +35,11 @@ export class WorkersTransport implements Transport {
   #readSpace: Uint8Array | undefined;
   #reading = false;
   #writing = false;
-  /** The write in flight: one chunk, or several (coalesced), its size, and whom to tell. */
+  /** Small iovecs are gathered into reused memory (one stream chunk), large ones written as they are. */
+  readonly #gatherer = new IovecGatherer();
+  /** The write in flight: one chunk, or several (gathered), its size, and whom to tell. */
   #chunk: Uint8Array | undefined;
-  #chunks: Uint8Array[] | undefined;
+  #chunks: readonly Uint8Array[] | undefined;
   #writeTotal = 0;
   #writeDone: WriteCallback | undefined;
   #fin: Promise<void> | undefined;
@@ -79,9 +81,9 @@ export class WorkersTransport implements Transport {
       return;
     }
     // One chunk (the usual case) goes out as it is: no array, closure or extra promise per write.
-    const chunks = iovecs.length === 1 ? undefined : coalesceIovecs(iovecs);
-    if (chunks === undefined || chunks.length === 1) {
-      const chunk = (chunks === undefined ? iovecs[0] : chunks[0]) as Uint8Array;
+    const chunks = this.#gatherer.gather(iovecs);
+    if (chunks.length === 1) {
+      const chunk = chunks[0] as Uint8Array;
       this.#chunk = chunk;
       this.#writeTotal = chunk.length;
     } else {
@@ -120,6 +122,7 @@ export class WorkersTransport implements Transport {
     this.#writeDone = undefined;
     this.#chunk = undefined;
     this.#chunks = undefined;
+    this.#gatherer.clear();
     this.#writing = false;
     return done;
   }

@@ -1,5 +1,6 @@
-export type { DriverFlaw } from "../driver.js";
-export { driverFlaw } from "../driver.js";
+export type { DriverFlaw } from "./flaws.js";
+export { createFlawedRuntime } from "./flaws.js";
+export { MemoryClock } from "./memory-clock.js";
 export type { MemoryRuntimeOptions } from "./memory-runtime.js";
-export { createFlawedMemoryRuntime, createMemoryRuntime, MemoryRuntime, negotiateAlpn } from "./memory-runtime.js";
+export { createMemoryRuntime, MemoryRuntime, negotiateAlpn } from "./memory-runtime.js";
 export { SeededRandom } from "./random.js";

@@ -1,10 +1,12 @@
+import { checkConnect, checkListen, describeAddress } from "../address.js";
 import type { Connection } from "../connection.js";
-import { DEFAULT_HOSTNAME } from "../defaults.js";
-import { Driver, type DriverFlaw, driverFlaw } from "../driver.js";
+import { Driver } from "../driver/driver.js";
 import { ConnectionLostError } from "../errors.js";
 import { ListenerCore } from "../listener.js";
 import type { Accept, Address, ConnectOptions, Listener, ListenOptions, Runtime, Session } from "../runtime.js";
-import { abortable, closeOnAbort, DriverSession, startClientConnection, throwIfAborted } from "../session.js";
+import { abortable, closeOnAbort, DriverSession, type StartTlsImpl } from "../session.js";
+import { acceptConnection, startClientConnection } from "../start.js";
+import { MemoryClock } from "./memory-clock.js";
 import { MemoryTransport } from "./memory-transport.js";
 import { Pipe } from "./pipe.js";
 import { SeededRandom } from "./random.js";
@@ -23,8 +25,11 @@ export interface MemoryRuntimeOptions {
   readonly pull?: boolean;
   /** Run some deliveries on macrotasks (seeded), not all on microtasks. Default false. */
   readonly delays?: boolean;
-  /** Internal: a deliberate driver bug (see {@link createFlawedMemoryRuntime}). */
-  readonly [driverFlaw]?: DriverFlaw;
+  /**
+   * The clock of every driver of this runtime (idle timeouts, protocol deadlines, `setClock`):
+   * `"monotonic"` (default, real time) or `"virtual"` (moves only with `runtime.clock.advance(ms)`).
+   */
+  readonly clock?: "monotonic" | "virtual";
 }
 
 interface MemoryEndpoint {
@@ -40,6 +45,8 @@ interface MemoryEndpoint {
  */
 export class MemoryRuntime implements Runtime {
   readonly name = "memory";
+  /** The clock every driver of this runtime keeps time with (see {@link MemoryRuntimeOptions.clock}). */
+  readonly clock: MemoryClock;
   readonly #endpoints = new Map<string, MemoryEndpoint>();
   readonly #rng: SeededRandom;
   readonly #options: MemoryRuntimeOptions;
@@ -48,19 +55,14 @@ export class MemoryRuntime implements Runtime {
 
   constructor(options: MemoryRuntimeOptions = {}) {
     this.#options = options;
+    this.clock = new MemoryClock(options.clock);
     this.#rng = new SeededRandom(options.seed ?? 1);
   }
 
   async listen(options: ListenOptions, accept: Accept): Promise<Listener> {
-    throwIfAborted(options.signal, "listen");
+    const wanted = checkListen(options);
     const address: Address =
-      options.path !== undefined
-        ? { transport: "unix", path: options.path }
-        : {
-            transport: "tcp",
-            hostname: options.hostname ?? DEFAULT_HOSTNAME,
-            port: options.port ? options.port : this.#nextPort++,
-          };
+      wanted.transport === "tcp" && wanted.port === 0 ? { ...wanted, port: this.#nextPort++ } : wanted;
     const key = keyOf(address);
     if (this.#endpoints.has(key)) {
       throw new ConnectionLostError(`listen: address already in use: ${key}`, { code: "EADDRINUSE" });
@@ -74,11 +76,7 @@ export class MemoryRuntime implements Runtime {
     options: ConnectOptions,
     connection: Connection | ((session: Session) => Connection),
   ): Promise<Session> {
-    throwIfAborted(options.signal, "connect");
-    const remote: Address =
-      options.path !== undefined
-        ? { transport: "unix", path: options.path }
-        : { transport: "tcp", hostname: options.hostname ?? DEFAULT_HOSTNAME, port: options.port ?? 0 };
+    const remote = checkConnect(options).target;
     const attempt = new Promise<void>((resolve) => queueMicrotask(resolve)).then(() => {
       const endpoint = this.#endpoints.get(keyOf(remote));
       if (!endpoint || endpoint.listener.isClosing) {
@@ -115,32 +113,15 @@ export class MemoryRuntime implements Runtime {
       typeof options.tls === "object" ? options.tls.alpnProtocols : undefined,
     );
 
-    const flaw = { [driverFlaw]: this.#options[driverFlaw] };
-    const serverDriver = new Driver({ ...endpoint.options, ...flaw });
+    const clock = this.clock;
+    const serverDriver = new Driver({ ...endpoint.options, clock });
     serverDriver.attach(new MemoryTransport(serverDriver, toServer, toClient, plan));
-    const serverSession = new DriverSession(
-      serverDriver,
-      { remote: local, local: remote, alpnProtocol: alpn },
-      async (_o, old) => ({
-        transport: old,
-        alpnProtocol: null,
-      }),
-    );
-    const clientDriver = new Driver({ ...options, ...flaw });
+    const serverSession = new DriverSession(serverDriver, { remote: local, local: remote, alpnProtocol: alpn }, noTls);
+    const clientDriver = new Driver({ ...options, clock });
     clientDriver.attach(new MemoryTransport(clientDriver, toClient, toServer, plan));
-    const clientSession = new DriverSession(clientDriver, { remote, local, alpnProtocol: alpn }, async (_o, old) => ({
-      transport: old,
-      alpnProtocol: null,
-    }));
+    const clientSession = new DriverSession(clientDriver, { remote, local, alpnProtocol: alpn }, noTls);
 
-    endpoint.listener.track(serverDriver);
-    if (!serverDriver.isReleased) {
-      try {
-        serverDriver.start(endpoint.accept(serverSession));
-      } catch (error) {
-        serverDriver.abort(error);
-      }
-    }
+    acceptConnection(endpoint.listener, serverDriver, serverSession, endpoint.accept);
     startClientConnection(clientDriver, clientSession, connection);
     return clientSession;
   }
@@ -151,16 +132,11 @@ export function createMemoryRuntime(options?: MemoryRuntimeOptions): MemoryRunti
   return new MemoryRuntime(options);
 }
 
-/**
- * An in-memory runtime whose driver has a deliberate bug. It exists to prove that the conformance
- * suite catches each kind of broken driver; never use it for anything else.
- */
-export function createFlawedMemoryRuntime(flaw: DriverFlaw, options: MemoryRuntimeOptions = {}): MemoryRuntime {
-  return new MemoryRuntime({ ...options, [driverFlaw]: flaw });
-}
+/** STARTTLS in memory: nothing to encrypt, the same transport carries on. */
+const noTls: StartTlsImpl = async (_options, old) => ({ transport: old, alpnProtocol: null });
 
 function keyOf(address: Address): string {
-  return address.transport === "unix" ? `unix:${address.path}` : `tcp:${address.hostname}:${address.port}`;
+  return address.transport === "unix" ? `unix:${address.path}` : `tcp:${describeAddress(address)}`;
 }
 
 /** The first of the client's ALPN protocols that the server also offers (the server's order wins), or null. */

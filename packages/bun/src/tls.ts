@@ -1,4 +1,10 @@
-import type { ClientTlsOptions, Pem, ServerTlsOptions } from "@sansio/runtime-api";
+import {
+  type ClientTlsOptions,
+  ConnectionLostError,
+  errorCode,
+  type Pem,
+  type ServerTlsOptions,
+} from "@sansio/runtime-api";
 import type { TLSOptions } from "bun";
 
 /** ALPN protocol names in the TLS wire format Bun takes (`ALPNProtocols`): each name prefixed by its length. */
@@ -49,4 +55,10 @@ export function serverTlsOptions(tls: ServerTlsOptions): TLSOptions {
   const bun: TLSOptions = { cert: tls.cert, key: tls.key };
   if (tls.alpnProtocols && tls.alpnProtocols.length > 0) bun.ALPNProtocols = alpnWire(tls.alpnProtocols);
   return bun;
+}
+
+/** The error for a refused TLS handshake (certificate not trusted, wrong name...), Bun's error as `cause`. */
+export function handshakeError(what: string, error: Error | null): ConnectionLostError {
+  const detail = error?.message ?? "the TLS handshake failed";
+  return new ConnectionLostError(`${what}: TLS handshake failed: ${detail}`, { cause: error, code: errorCode(error) });
 }

@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import { ConnectionLostError, type Transport, type TransportSink, type WriteCallback } from "@sansio/runtime-api";
-import type { OnreadRelay } from "./onread.js";
+import type { OnreadRelay, OnreadTarget } from "./onread.js";
 
 /** How a {@link NodeTransport} receives input: `data` events, or `onread` callbacks into a reused buffer. */
 export type NodeReadMode = "data" | OnreadRelay;
@@ -21,7 +21,7 @@ export function ignoreError(): void {}
  * accepted sockets and TLS sockets; `onread` chunks from a reused buffer on `net.connect` sockets),
  * writes are corked into one `writev`, and half-close relies on `allowHalfOpen: true`.
  */
-export class NodeTransport implements Transport {
+export class NodeTransport implements Transport, OnreadTarget {
   readonly pull = false;
   readonly #socket: Socket;
   readonly #sink: TransportSink;
