@@ -73,8 +73,12 @@ type Queued = Message | MessageStream;
  */
 type Phase = ReadyState;
 
-/** The read side: `reading` frames, or `done` (a close frame arrived, the connection failed, EOF, abort). */
-type InputState = "reading" | "done";
+/**
+ * The read side: `reading` frames; `awaiting-eof`, a client after the close handshake, discarding input
+ * while it waits for the server to close the TCP connection first (RFC 6455 §7.1.1), at most
+ * `closeTimeout`; `done` (the close handshake, a failure, EOF or an abort ended it).
+ */
+type InputState = "reading" | "awaiting-eof" | "done";
 
 /**
  * An open WebSocket (RFC 6455) as a sans-IO {@link Connection}: the handshake is done (see
@@ -118,6 +122,8 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   readonly #readResume = new PendingResume();
   #pendingPong: Uint8Array | null = null;
   #closeDeadline: number | undefined;
+  /** A client in `awaiting-eof` closes its side itself at this time. */
+  #eofDeadline: number | undefined;
   #nextPing: number | undefined;
   #pongDeadline: number | undefined;
   /** Incoming: the whole message being gathered, or the stream being fed. */
@@ -286,7 +292,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
         yield next as T;
         continue;
       }
-      if (this.#input === "done") return;
+      if (this.#input !== "reading") return;
       await new Promise<void>((resolve) => {
         this.#inboxWaiters.push(resolve);
       });
@@ -305,12 +311,12 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   nextReadOperation(): ReadOperation {
-    if (this.#input === "done") return "close";
+    if (this.#input !== "reading") return this.#input === "done" ? "close" : "read";
     return this.#paused() ? "yield" : "read";
   }
 
   read(buffer: Uint8Array, offset: number, length: number): number {
-    if (this.#input === "done") return length;
+    if (this.#input !== "reading") return length; // nothing may follow a close frame: discarded
     try {
       return this.#reader.read(buffer, offset, offset + length);
     } catch (error) {
@@ -321,6 +327,10 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
 
   readEof(buffer: Uint8Array, offset: number, length: number): number {
     const consumed = this.read(buffer, offset, length);
+    if (this.#input === "awaiting-eof") {
+      this.#closeOurSide(); // the server closed first, as it should
+      return consumed;
+    }
     if (this.#input === "done") return consumed;
     // Paused by backpressure: the rest is offered again once the application caught up.
     if (consumed < length && this.#paused()) return consumed;
@@ -374,12 +384,13 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   /** Graceful end asked by the driver (e.g. the listener is closing): the close handshake with 1001. */
   shutdown(): void {
     if (this.#phase === "open") this.close(CloseCode.GoingAway);
+    else if (this.#input === "awaiting-eof") this.#closeOurSide();
   }
 
   // ---- Connection: time -----------------------------------------------------------------------
 
   nextDeadline(): number | undefined {
-    if (this.#phase === "closed") return undefined;
+    if (this.#phase === "closed") return this.#input === "awaiting-eof" ? this.#eofDeadline : undefined;
     let deadline = this.#closeDeadline;
     for (const candidate of [this.#pongDeadline, this.#phase === "open" ? this.#nextPing : undefined]) {
       if (candidate !== undefined && (deadline === undefined || candidate < deadline)) deadline = candidate;
@@ -388,6 +399,10 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   handleTimeout(now: number): void {
+    if (this.#input === "awaiting-eof" && this.#eofDeadline !== undefined && now >= this.#eofDeadline) {
+      this.#closeOurSide(); // the server did not close the TCP connection: do it from here
+      return;
+    }
     if (this.#phase === "closed") return;
     if (this.#closeDeadline !== undefined && now >= this.#closeDeadline) {
       this.#abort(new TimeoutError(`the peer did not answer the close frame within ${this.#options.closeTimeout} ms`));
@@ -481,10 +496,16 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
     }
     // Close.
     const info = parseClosePayload(payload); // throws WebSocketError for a bad payload: read() fails the connection
-    this.#input = "done";
     if (this.#phase === "open") {
       // Echo the code (RFC 6455 §5.5.1); none when the peer sent none.
       this.#sendClose(info.code === CloseCode.NoStatus ? EMPTY : encodeClosePayload(info.code));
+    }
+    if (this.#waitsForServer()) {
+      this.#input = "awaiting-eof";
+      this.#eofDeadline = (this.#clock as Clock).now() + this.#options.closeTimeout;
+    } else {
+      this.#input = "done";
+      this.#output.end();
     }
     this.#finish({ code: info.code, reason: info.reason, wasClean: true });
   }
@@ -506,7 +527,22 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
     }
     this.#flushDeferred();
     this.#push(this.#writer.frame(Opcode.Close, payload, true));
+    // A server closes the TCP connection after its close frame; a client waits for the server to
+    // (when it has a clock to bound the wait).
+    if (!this.#waitsForServer()) this.#output.end();
+  }
+
+  /** A client with a clock leaves closing the TCP connection to the server (RFC 6455 §7.1.1). */
+  #waitsForServer(): boolean {
+    return this.role === "client" && this.#clock !== undefined && this.#input === "reading";
+  }
+
+  /** Ends a client's wait for the server's EOF: send FIN, stop reading. */
+  #closeOurSide(): void {
+    this.#input = "done";
+    this.#eofDeadline = undefined;
     this.#output.end();
+    this.#wakeReader();
   }
 
   #endStream(): void {
@@ -530,12 +566,14 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
       this.#deferred = [];
       this.#sendClose(encodeClosePayload(closeCode, reason));
     }
+    this.#output.end(); // failing the connection closes it at once, whichever side we are
     this.#finish({ code: closeCode, reason, wasClean: false, error });
   }
 
   /** The connection is gone or given up on (I/O error, EOF without close, close timeout): stop both sides now. */
   #abort(error: unknown): void {
     this.#input = "done";
+    this.#eofDeadline = undefined;
     this.#output.discard(error instanceof ConnectionClosedError ? error : undefined);
     this.#wakeReader();
     this.#finish({ code: CloseCode.Abnormal, reason: "", wasClean: false, error });
@@ -558,7 +596,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   #paused(): boolean {
-    if (this.#input === "done") return true;
+    if (this.#input !== "reading") return this.#input === "done";
     const limit = this.#options.receiveHighWaterMark;
     if (this.#stream !== null && this.#stream.buffered > limit) return true;
     if (this.#options.streamMessages) {

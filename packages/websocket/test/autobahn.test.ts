@@ -425,6 +425,8 @@ describe.each(CHUNKINGS)("the client's side of the rules (%s)", (_name, memoryOp
     await memory.connect({ port: 80 }, client);
     peer.send(...frames.map((f) => (f instanceof Uint8Array ? f : frame(f, false))));
     const event = await client.closed;
+    // The server closes the TCP connection first (RFC 6455 §7.1.1); our client waits for that.
+    peer.end();
     await peer.eof;
     const bytes = peer.bytes();
     // Every frame a client sends is masked (RFC 6455 §5.3): walk the headers.

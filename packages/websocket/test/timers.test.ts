@@ -6,7 +6,7 @@ import { http1Server } from "@sansio/http1";
 import { createMemoryRuntime } from "@sansio/runtime-api/testing";
 import { describe, expect, it } from "vitest";
 import { type AcceptOptions, acceptWebSocket, connectWebSocket, type WebSocketConnection } from "../src/index.js";
-import { closeCodeOf, decodeFrames, RawPeer, text } from "./helpers.js";
+import { closeCodeOf, decodeFrames, RawPeer, sleep, text } from "./helpers.js";
 
 const UPGRADE_REQUEST = text(
   "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
@@ -93,26 +93,59 @@ describe("timers through the driver (virtual clock)", () => {
     await until(() => memory.clock.pendingTimers === 0);
   });
 
-  it("the client's close timeout runs through connectWebSocket's upgradable connection", async () => {
+  /** A client connected through connectWebSocket to a raw server peer that completed the handshake by hand. */
+  async function clientAgainstRawServer(closeTimeout: number) {
     const memory = createMemoryRuntime({ clock: "virtual" });
     const peers: RawPeer[] = [];
-    // A server that completes the handshake by hand, then never answers anything.
     await memory.listen({ port: 80 }, () => {
       const peer = new RawPeer({ endOnEof: false });
       peers.push(peer);
       return peer;
     });
-    const connecting = connectWebSocket(memory, "ws://127.0.0.1:80/", { closeTimeout: 2000, deflate: false });
+    const connecting = connectWebSocket(memory, "ws://127.0.0.1:80/", { closeTimeout, deflate: false });
     await until(() => peers.length === 1 && Buffer.from((peers[0] as RawPeer).bytes()).includes("\r\n\r\n"));
-    const request = Buffer.from((peers[0] as RawPeer).bytes()).toString();
-    const key = /sec-websocket-key: (\S+)/i.exec(request)?.[1] as string;
+    const peer = peers[0] as RawPeer;
+    const key = /sec-websocket-key: (\S+)/i.exec(Buffer.from(peer.bytes()).toString())?.[1] as string;
     const { computeAccept } = await import("../src/accept.js");
-    (peers[0] as RawPeer).send(
+    peer.send(
       text(
         `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${await computeAccept(key)}\r\n\r\n`,
       ),
     );
     const client = await connecting;
+    return { memory, peer, client };
+  }
+
+  it("a client leaves closing the TCP connection to the server (RFC 6455 §7.1.1)", async () => {
+    const { peer, client } = await clientAgainstRawServer(2000);
+    peer.send(Uint8Array.of(0x88, 0x02, 0x03, 0xe8)); // the server's close, 1000
+    expect(await client.closed).toEqual({ code: 1000, reason: "", wasClean: true });
+    let eof = false;
+    void peer.eof.then(() => {
+      eof = true;
+    });
+    await sleep(20);
+    expect(eof).toBe(false); // the client answered the close but keeps the connection open...
+    peer.end(); // ...until the server closes it
+    await peer.eof;
+    await until(() => client.isClosed());
+  });
+
+  it("a client closes the TCP connection itself when the server does not, after closeTimeout", async () => {
+    const { memory, peer, client } = await clientAgainstRawServer(2000);
+    client.close(1000);
+    await until(() => Buffer.from(peer.bytes()).includes(Buffer.from([0x88, 0x82])));
+    peer.send(Uint8Array.of(0x88, 0x02, 0x03, 0xe8)); // the server answers the close, then stays silent
+    expect(await client.closed).toEqual({ code: 1000, reason: "", wasClean: true });
+    await memory.clock.advance(1999);
+    expect(client.isClosed()).toBe(false);
+    await memory.clock.advance(1);
+    await peer.eof;
+    await until(() => client.isClosed());
+  });
+
+  it("the client's close timeout runs through connectWebSocket's upgradable connection", async () => {
+    const { memory, client } = await clientAgainstRawServer(2000);
     client.close(1000);
     await memory.clock.advance(1999);
     expect(client.readyState).toBe("closing");
