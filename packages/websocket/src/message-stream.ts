@@ -1,4 +1,4 @@
-import { ConnectionClosedError } from "@sansio/runtime-api";
+import { ConnectionClosedError, concatBytes } from "@sansio/runtime-api";
 import type { MessageType } from "./frame-reader.js";
 
 const utf8 = new TextDecoder();
@@ -63,19 +63,8 @@ export class MessageStream implements AsyncIterable<Uint8Array> {
   /** The whole message as bytes. */
   async bytes(): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
-    let total = 0;
-    for await (const chunk of this) {
-      parts.push(chunk);
-      total += chunk.length;
-    }
-    if (parts.length === 1) return parts[0] as Uint8Array;
-    const all = new Uint8Array(total);
-    let p = 0;
-    for (const part of parts) {
-      all.set(part, p);
-      p += part.length;
-    }
-    return all;
+    for await (const chunk of this) parts.push(chunk);
+    return parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(parts);
   }
 
   /** The whole message as text (UTF-8). */

@@ -2,6 +2,7 @@ import {
   type Clock,
   type Connection,
   ConnectionClosedError,
+  concatBytes,
   Deferred,
   OutputQueue,
   PendingResume,
@@ -127,7 +128,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   #nextPing: number | undefined;
   #pongDeadline: number | undefined;
   /** Incoming: the whole message being gathered, or the stream being fed. */
-  #gathering: { type: MessageType; chunks: Uint8Array[]; bytes: number } | null = null;
+  #gathering: { type: MessageType; chunks: Uint8Array[] } | null = null;
   #stream: MessageStream | null = null;
   /** Incoming messages (or streams) not yet taken by the iterator. */
   #inbox: Queued[] = [];
@@ -433,7 +434,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
           this.#stream = stream;
           this.#deliver(stream);
         } else {
-          this.#gathering = { type, chunks: [], bytes: 0 };
+          this.#gathering = { type, chunks: [] };
         }
       },
       messageData: (chunk) => {
@@ -442,9 +443,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
           stream.push(chunk);
           return;
         }
-        const gathering = this.#gathering as { chunks: Uint8Array[]; bytes: number };
-        gathering.chunks.push(chunk);
-        gathering.bytes += chunk.length;
+        (this.#gathering as { chunks: Uint8Array[] }).chunks.push(chunk);
       },
       messageEnd: () => {
         const stream = this.#stream;
@@ -453,9 +452,9 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
           stream.end();
           return;
         }
-        const { type, chunks, bytes } = this.#gathering as { type: MessageType; chunks: Uint8Array[]; bytes: number };
+        const { type, chunks } = this.#gathering as { type: MessageType; chunks: Uint8Array[] };
         this.#gathering = null;
-        const data = concat(chunks, bytes);
+        const data = joinChunks(chunks);
         this.#deliver(type === "text" ? { type, data: utf8Decoder.decode(data) } : { type, data });
       },
       control: (opcode, payload) => this.#onControl(opcode, payload),
@@ -648,13 +647,7 @@ function messageBytes(message: Message): number {
   return message.data.length;
 }
 
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const all = new Uint8Array(total);
-  let p = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, p);
-    p += chunk.length;
-  }
-  return all;
+/** The chunks as one array (the chunk itself when there is one: no copy). */
+function joinChunks(chunks: readonly Uint8Array[]): Uint8Array {
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks);
 }
