@@ -19,4 +19,10 @@ export type {
   Http2ResponseWriter,
   Http2ServerOptions,
 } from "./server.js";
-export { createHttp2ServerConnection, Http2ServerConnection, http2Server } from "./server.js";
+export {
+  createHttp2ServerConnection,
+  Http2ServerConnection,
+  http2Server,
+  parseHttp2Settings,
+  upgradeToHttp2,
+} from "./server.js";

@@ -1,5 +1,5 @@
-import type { Body, HeaderList, HeadersInit } from "@sansio/http1";
-import { getHeader } from "@sansio/http1";
+import type { Body, HeaderList, HeadersInit, IncomingRequest, ResponseWriter } from "@sansio/http1";
+import { getHeader, getHeaderAll, hasToken } from "@sansio/http1";
 import type { Accept, Connection, Session } from "@sansio/runtime-api";
 import { emptyBody, Http2Body } from "./connection/body.js";
 import type { Http2Options } from "./connection/options.js";
@@ -7,6 +7,8 @@ import { Http2Session } from "./connection/session.js";
 import type { Http2Stream, StreamListener } from "./connection/stream.js";
 import type { ErrorCodeName } from "./frame/constants.js";
 import { streamError } from "./frame/errors.js";
+import type { Setting } from "./frame/frames.js";
+import { checkSetting } from "./frame/parse.js";
 import { headerList } from "./message/headers.js";
 import { knownLength, type OutgoingBody, pumpBody, toBytes } from "./message/send-body.js";
 import { outgoingFields, parseRequestHead, parseTrailers } from "./message/validate.js";
@@ -83,11 +85,34 @@ export class Http2ServerConnection extends Http2Session {
   readonly #session: Session | undefined;
   readonly #onError: (error: unknown, request: Http2Request) => void;
 
-  constructor(handler: Http2Handler, options: Http2ServerOptions = {}) {
+  constructor(handler: Http2Handler, options: Http2ServerOptions = {}, upgraded?: UpgradedRequest) {
     super(true, options, { enablePush: false });
     this.#handler = handler;
     this.#session = options.session;
     this.#onError = options.onError ?? ((error) => console.error("@sansio/http2: handler failed:", error));
+    if (upgraded !== undefined) this.#adopt(upgraded);
+  }
+
+  /** Serves the request that came over HTTP/1.1 with `Upgrade: h2c` on stream 1. */
+  #adopt(upgraded: UpgradedRequest): void {
+    let writer: Writer | undefined;
+    const listener: StreamListener = {
+      headers: () => streamError("PROTOCOL_ERROR", 1, "HEADERS on the upgraded stream"),
+      headersTooLarge: () => {},
+      failed: () => writer?.abort(),
+      closed: () => {},
+    };
+    const stream = this.adoptUpgradedStream(listener, upgraded.settings);
+    // The body came over HTTP/1.1: reading it owes the client no flow-control credit.
+    const body = new Http2Body(upgraded.body.length, () => {});
+    body.push(upgraded.body);
+    body.end();
+    this.attachBody(stream, body);
+    const { method, path, authority, headers } = upgraded;
+    const request = new Request(1, method, path, authority, "http", headers, body, this.#session);
+    const w = new Writer(this, stream);
+    writer = w;
+    queueMicrotask(() => this.#run(request, w));
   }
 
   protected acceptStream(id: number): StreamListener {
@@ -275,6 +300,90 @@ class Writer implements Http2ResponseWriter {
     if (end) this.finished = true;
     this.connection._headers(this.stream, outgoingFields(headers, [":status", String(status)]), end);
   }
+}
+
+/** A request received over HTTP/1.1 with `Upgrade: h2c`, continued on HTTP/2 stream 1. */
+interface UpgradedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly authority: string;
+  readonly headers: string[];
+  readonly body: Uint8Array;
+  /** The client's HTTP2-Settings. */
+  readonly settings: Setting[];
+}
+
+/** Fields of an HTTP/1.1 request that do not carry over to HTTP/2. */
+const HOP_BY_HOP = new Set([
+  "host",
+  "connection",
+  "upgrade",
+  "http2-settings",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+]);
+
+/**
+ * The h2c upgrade (RFC 7540 §3.2, removed by RFC 9113 but still sent by clients such as `curl --http2`)
+ * from inside an `@sansio/http1` handler: when `request` asks for `Upgrade: h2c` with exactly one valid
+ * `HTTP2-Settings`, reads its body, answers `101 Switching Protocols` and continues the connection as
+ * HTTP/2 with `handler`, which answers this first request on stream 1. Resolves false, having done
+ * nothing, for any other request (answer it over HTTP/1.1).
+ */
+export async function upgradeToHttp2(
+  request: IncomingRequest,
+  response: ResponseWriter,
+  handler: Http2Handler,
+  options: Omit<Http2ServerOptions, "session"> = {},
+): Promise<boolean> {
+  if (request.upgrade === null || !hasToken(request.upgrade, "h2c")) return false;
+  const values = getHeaderAll(request.headers, "http2-settings");
+  if (values.length !== 1) return false;
+  const settings = parseHttp2Settings(values[0] as string);
+  if (settings === null) return false;
+  const body = await request.body.bytes();
+  const headers: string[] = [];
+  for (let i = 0; i + 1 < request.headers.length; i += 2) {
+    const name = (request.headers[i] as string).toLowerCase();
+    if (!HOP_BY_HOP.has(name)) headers.push(name, request.headers[i + 1] as string);
+  }
+  const upgraded: UpgradedRequest = {
+    method: request.method,
+    path: request.target,
+    authority: request.header("host") ?? "",
+    headers,
+    body,
+    settings,
+  };
+  response.upgrade(
+    { Upgrade: "h2c" },
+    () => new Http2ServerConnection(handler, { ...options, session: request.session }, upgraded),
+  );
+  return true;
+}
+
+/** Decodes an HTTP2-Settings value (base64url of a SETTINGS payload); null when malformed. */
+export function parseHttp2Settings(value: string): Setting[] | null {
+  if (!/^[A-Za-z0-9_-]*=*$/.test(value.trim())) return null;
+  let binary: string;
+  try {
+    binary = atob(value.trim().replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, ""));
+  } catch {
+    return null;
+  }
+  if (binary.length % 6 !== 0) return null;
+  const settings: Setting[] = [];
+  for (let at = 0; at < binary.length; at += 6) {
+    const id = (binary.charCodeAt(at) << 8) | binary.charCodeAt(at + 1);
+    const value32 =
+      binary.charCodeAt(at + 2) * 0x1000000 +
+      ((binary.charCodeAt(at + 3) << 16) | (binary.charCodeAt(at + 4) << 8) | binary.charCodeAt(at + 5));
+    if (checkSetting(id, value32) !== null) return null;
+    settings.push({ id, value: value32 });
+  }
+  return settings;
 }
 
 /** Creates an HTTP/2 server connection running `handler`. */

@@ -312,6 +312,27 @@ export abstract class Http2Session implements Connection {
     );
   }
 
+  /**
+   * Takes over a request that arrived over HTTP/1.1 with `Upgrade: h2c` (RFC 7540 §3.2): applies the
+   * client's HTTP2-Settings (the 101 acknowledges them) and opens stream 1, half closed (remote), for
+   * the response.
+   */
+  protected adoptUpgradedStream(
+    listener: StreamListener,
+    settings: readonly { id: number; value: number }[],
+  ): Http2Stream {
+    const { before, after } = this.negotiation.received(settings);
+    if (after.headerTableSize !== before.headerTableSize)
+      this.encoder.setPeerMaxDynamicTableSize(after.headerTableSize);
+    const stream = this.newStream(1, listener);
+    this.streams.set(1, stream);
+    this.lastPeerStreamId = 1;
+    this.transition(stream, "recv_headers");
+    stream.endReceived = true;
+    this.transition(stream, "recv_end_stream");
+    return stream;
+  }
+
   /** Sends HEADERS (and CONTINUATION) for `stream`, ending our side when `endStream`. */
   protected sendHeaders(stream: Http2Stream, fields: readonly string[], endStream: boolean): void {
     if (this.out.state !== "open" || stream.state === "closed" || stream.headersSent) return;

@@ -1,0 +1,161 @@
+import { execFile, execFileSync } from "node:child_process";
+import net from "node:net";
+import { http1Server } from "@sansio/http1";
+import { runtime } from "@sansio/node";
+import { afterEach, describe, expect, it } from "vitest";
+import { CONNECTION_PREFACE, readFrame } from "../src/frame/index.js";
+import { headersFrames, settingsFrame } from "../src/frame/serialize.js";
+import { HpackDecoder, HpackEncoder, type Http2Handler, parseHttp2Settings, upgradeToHttp2 } from "../src/index.js";
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const h2Handler: Http2Handler = async (request, response) => {
+  const body = await request.body.text();
+  response.respond(200, { "x-version": request.version }, `h2 ${request.method} ${request.path} [${body}]`);
+};
+
+/** One port: HTTP/1.1, upgraded to HTTP/2 when the client asks for h2c. */
+async function listen(): Promise<number> {
+  const listener = await runtime.listen(
+    { hostname: "127.0.0.1" },
+    http1Server(async (request, response) => {
+      if (await upgradeToHttp2(request, response, h2Handler)) return;
+      response.respond(200, {}, `h1 ${request.method} ${request.target}`);
+    }),
+  );
+  cleanups.push(() => listener.close({ timeout: 1000 }));
+  return listener.address.transport === "tcp" ? listener.address.port : 0;
+}
+
+describe("h2c upgrade from the @sansio/http1 server", () => {
+  it("parses HTTP2-Settings (base64url of a SETTINGS payload) and refuses malformed ones", () => {
+    expect(parseHttp2Settings("AAMAAABkAAQAoAAAAAIAAAAA")).toEqual([
+      { id: 3, value: 100 },
+      { id: 4, value: 0xa00000 },
+      { id: 2, value: 0 },
+    ]);
+    expect(parseHttp2Settings("")).toEqual([]);
+    expect(parseHttp2Settings("AAM")).toBeNull(); // not a multiple of 6 octets
+    expect(parseHttp2Settings("AAIAAAAC")).toBeNull(); // ENABLE_PUSH = 2
+    expect(parseHttp2Settings("not base64!")).toBeNull();
+  });
+
+  it("answers 101, then the request on stream 1 over HTTP/2, then serves the client's next streams", async () => {
+    const port = await listen();
+    const socket = net.connect(port, "127.0.0.1");
+    cleanups.push(() => socket.destroy());
+    let received = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+    });
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(
+      "POST /up HTTP/1.1\r\nHost: example\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n" +
+        "HTTP2-Settings: AAMAAABkAAQAAP__\r\nContent-Length: 4\r\n\r\nbody",
+    );
+    const until = async (check: () => boolean): Promise<void> => {
+      for (let i = 0; i < 400 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(check()).toBe(true);
+    };
+    await until(() => received.includes("\r\n\r\n"));
+    const head = received.subarray(0, received.indexOf("\r\n\r\n") + 4).toString("latin1");
+    expect(head).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    expect(head.toLowerCase()).toContain("upgrade: h2c");
+    socket.write(CONNECTION_PREFACE);
+    socket.write(settingsFrame([]));
+
+    const frames: { type: string; streamId: number; headers?: string[]; data?: string; endStream?: boolean }[] = [];
+    const parse = (): void => {
+      frames.length = 0;
+      const bytes = new Uint8Array(received.subarray(head.length));
+      const local = new HpackDecoder();
+      let at = 0;
+      for (;;) {
+        const result = readFrame(bytes, at, bytes.length, 1 << 24);
+        if (result.kind !== "frame") break;
+        at += result.size;
+        const f = result.frame;
+        if (f.type === "headers")
+          frames.push({ type: f.type, streamId: f.streamId, headers: local.decode(f.fragment).headers });
+        else if (f.type === "data")
+          frames.push({
+            type: f.type,
+            streamId: f.streamId,
+            data: Buffer.from(f.data).toString(),
+            endStream: f.endStream,
+          });
+        else frames.push({ type: f.type, streamId: "streamId" in f ? f.streamId : 0 });
+      }
+    };
+    await until(() => {
+      parse();
+      return frames.some((f) => f.type === "data" && f.streamId === 1 && f.endStream === true);
+    });
+    expect(frames[0]?.type).toBe("settings");
+    const response = frames.find((f) => f.type === "headers" && f.streamId === 1);
+    expect(response?.headers?.slice(0, 4)).toEqual([":status", "200", "x-version", "HTTP/2"]);
+    const body = frames
+      .filter((f) => f.type === "data" && f.streamId === 1)
+      .map((f) => f.data)
+      .join("");
+    expect(body).toBe("h2 POST /up [body]");
+
+    // The connection is HTTP/2 now: the client's own streams start at 3.
+    const block = new HpackEncoder().encode([
+      ":method",
+      "GET",
+      ":scheme",
+      "http",
+      ":authority",
+      "example",
+      ":path",
+      "/next",
+    ]);
+    for (const iovec of headersFrames(3, block, true, 16384)) socket.write(iovec);
+    await until(() => {
+      parse();
+      return frames.some((f) => f.type === "data" && f.streamId === 3 && f.endStream === true);
+    });
+    expect(
+      frames
+        .filter((f) => f.type === "data" && f.streamId === 3)
+        .map((f) => f.data)
+        .join(""),
+    ).toBe("h2 GET /next []");
+  });
+
+  const curlHasHttp2 = (() => {
+    try {
+      return /\bHTTP2\b/.test(execFileSync("curl", ["--version"], { encoding: "utf8" }));
+    } catch {
+      return false;
+    }
+  })();
+  if (!curlHasHttp2)
+    console.warn("SKIPPED: curl with HTTP/2 is not installed; the curl --http2 upgrade test did not run");
+
+  it.skipIf(!curlHasHttp2)(
+    "curl --http2 on http:// upgrades and gets its answers over HTTP/2; plain HTTP/1.1 still works",
+    async () => {
+      const port = await listen();
+      // Asynchronously: the server runs in this process.
+      const run = (args: string[]): Promise<string> =>
+        new Promise((resolve, reject) =>
+          execFile(
+            "curl",
+            ["--silent", "--show-error", "--max-time", "10", ...args],
+            { encoding: "utf8" },
+            (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+          ),
+        );
+      const upgraded = await run(["--http2", "--include", `http://127.0.0.1:${port}/a`]);
+      expect(upgraded).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+      expect(upgraded).toMatch(/HTTP\/2 200 ?\r\n/);
+      expect(upgraded.endsWith("h2 GET /a []")).toBe(true);
+      expect(await run(["--http1.1", `http://127.0.0.1:${port}/b`])).toBe("h1 GET /b");
+    },
+  );
+});
