@@ -26,3 +26,4 @@ export {
   parseHttp2Settings,
   upgradeToHttp2,
 } from "./server.js";
+export { PrefaceSniffer } from "./sniff.js";

@@ -12,6 +12,7 @@ import { checkSetting } from "./frame/parse.js";
 import { headerList } from "./message/headers.js";
 import { knownLength, type OutgoingBody, pumpBody, toBytes } from "./message/send-body.js";
 import { outgoingFields, parseRequestHead, parseTrailers } from "./message/validate.js";
+import { PrefaceSniffer } from "./sniff.js";
 
 /**
  * A request as the server received it. The shape of `@sansio/http1`'s `IncomingRequest` (method,
@@ -397,7 +398,9 @@ export function createHttp2ServerConnection(
 /**
  * An `Accept` for `runtime.listen(options, accept)`: every socket gets an HTTP/2 server connection
  * (prior knowledge, or TLS with ALPN `h2`). Give `http1` (e.g. `http1Server(handler)` from
- * `@sansio/http1`) to serve the clients that chose `http/1.1` by ALPN on the same listener.
+ * `@sansio/http1`) to serve HTTP/1.1 on the same listener too: to the clients that chose `http/1.1` by
+ * ALPN, and, where no protocol was negotiated (plain TCP), to every client whose first bytes are not
+ * the HTTP/2 preface (its handler may then upgrade to h2c with {@link upgradeToHttp2}).
  */
 export function http2Server(
   handler: Http2Handler,
@@ -405,7 +408,9 @@ export function http2Server(
 ): Accept {
   const { http1, ...rest } = options;
   return (session: Session): Connection => {
-    if (http1 !== undefined && session.alpnProtocol === "http/1.1") return http1(session);
-    return new Http2ServerConnection(handler, { ...rest, session });
+    const h2 = (): Connection => new Http2ServerConnection(handler, { ...rest, session });
+    if (http1 === undefined || session.alpnProtocol === "h2") return h2();
+    if (session.alpnProtocol === "http/1.1") return http1(session);
+    return new PrefaceSniffer(h2, () => http1(session));
   };
 }
