@@ -1,4 +1,3 @@
-import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,31 +5,11 @@ import { runtime } from "@sansio/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testCertificates } from "../../../tests/support/certs.mjs";
 import { http2Server } from "../src/index.js";
+import { curl, curlHasHttp2, warnIfNoCurl } from "./curl-peer.js";
 
-/** curl built with nghttp2, as a further real peer; skipped visibly when absent. */
-function curlWithHttp2(): boolean {
-  try {
-    return /\bHTTP2\b/.test(execFileSync("curl", ["--version"], { encoding: "utf8" }));
-  } catch {
-    return false;
-  }
-}
+warnIfNoCurl("the curl peer tests");
 
-function curl(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      "curl",
-      ["--silent", "--show-error", "--max-time", "10", ...args],
-      { encoding: "utf8" },
-      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
-    ),
-  );
-}
-
-const available = curlWithHttp2();
-if (!available) console.warn("SKIPPED: curl with HTTP/2 (nghttp2) is not installed; these peer tests did not run");
-
-describe.skipIf(!available)("curl (nghttp2) against our server", () => {
+describe.skipIf(!curlHasHttp2)("curl (nghttp2) against our server", () => {
   let port = 0;
   let plainPort = 0;
   let close: () => Promise<void> = async () => {};

@@ -1,9 +1,9 @@
-import { execFile } from "node:child_process";
 import { createClientConnection, http1Server } from "@sansio/http1";
 import { runtime as nodeRuntime } from "@sansio/node";
 import { createMemoryRuntime } from "@sansio/runtime-api/testing";
 import { describe, expect, it } from "vitest";
 import { Http2ClientConnection, type Http2Handler, http2Server, upgradeToHttp2 } from "../src/index.js";
+import { curl, curlHasHttp2, warnIfNoCurl } from "./curl-peer.js";
 import { IO_PLANS } from "./helpers.js";
 
 const h2Handler: Http2Handler = (request, response) => response.respond(200, {}, `h2 ${request.path}`);
@@ -34,20 +34,7 @@ describe.each(IO_PLANS)("one plain port for HTTP/1.1 and HTTP/2 by prior knowled
   });
 });
 
-const curl = (args: string[]): Promise<string> =>
-  new Promise((resolve, reject) =>
-    execFile(
-      "curl",
-      ["--silent", "--show-error", "--max-time", "10", ...args],
-      { encoding: "utf8" },
-      (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
-    ),
-  );
-const curlHasHttp2 = await curl(["--version"]).then(
-  (v) => /\bHTTP2\b/.test(v),
-  () => false,
-);
-if (!curlHasHttp2) console.warn("SKIPPED: curl with HTTP/2 is not installed; the one-port curl test did not run");
+warnIfNoCurl("the one-port curl test");
 
 describe.skipIf(!curlHasHttp2)("one plain port with curl", () => {
   it("HTTP/1.1, h2c by prior knowledge and h2c by upgrade", async () => {

@@ -1,4 +1,3 @@
-import { execFile, execFileSync } from "node:child_process";
 import net from "node:net";
 import { http1Server } from "@sansio/http1";
 import { runtime } from "@sansio/node";
@@ -6,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CONNECTION_PREFACE, readFrame } from "../src/frame/index.js";
 import { headersFrames, settingsFrame } from "../src/frame/serialize.js";
 import { HpackDecoder, HpackEncoder, type Http2Handler, parseHttp2Settings, upgradeToHttp2 } from "../src/index.js";
+import { curl, curlHasHttp2, warnIfNoCurl } from "./curl-peer.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -127,35 +127,17 @@ describe("h2c upgrade from the @sansio/http1 server", () => {
     ).toBe("h2 GET /next []");
   });
 
-  const curlHasHttp2 = (() => {
-    try {
-      return /\bHTTP2\b/.test(execFileSync("curl", ["--version"], { encoding: "utf8" }));
-    } catch {
-      return false;
-    }
-  })();
-  if (!curlHasHttp2)
-    console.warn("SKIPPED: curl with HTTP/2 is not installed; the curl --http2 upgrade test did not run");
+  warnIfNoCurl("the curl --http2 upgrade test");
 
   it.skipIf(!curlHasHttp2)(
     "curl --http2 on http:// upgrades and gets its answers over HTTP/2; plain HTTP/1.1 still works",
     async () => {
       const port = await listen();
-      // Asynchronously: the server runs in this process.
-      const run = (args: string[]): Promise<string> =>
-        new Promise((resolve, reject) =>
-          execFile(
-            "curl",
-            ["--silent", "--show-error", "--max-time", "10", ...args],
-            { encoding: "utf8" },
-            (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
-          ),
-        );
-      const upgraded = await run(["--http2", "--include", `http://127.0.0.1:${port}/a`]);
+      const upgraded = await curl(["--http2", "--include", `http://127.0.0.1:${port}/a`]);
       expect(upgraded).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
       expect(upgraded).toMatch(/HTTP\/2 200 ?\r\n/);
       expect(upgraded.endsWith("h2 GET /a []")).toBe(true);
-      expect(await run(["--http1.1", `http://127.0.0.1:${port}/b`])).toBe("h1 GET /b");
+      expect(await curl(["--http1.1", `http://127.0.0.1:${port}/b`])).toBe("h1 GET /b");
     },
   );
 });
