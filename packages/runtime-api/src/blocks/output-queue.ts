@@ -137,6 +137,11 @@ export class OutputQueue {
     return this.#state;
   }
 
+  /** True once the output is over: the `close` operation was handed out (`"ended"`), or `"gone"`. */
+  get finished(): boolean {
+    return this.#state === "ended" || this.#state === "gone";
+  }
+
   /** True during a backpressure episode: {@link write} returns false; wait for {@link drained}. */
   get full(): boolean {
     return this.#full;
@@ -164,6 +169,14 @@ export class OutputQueue {
     if (this.#bytes >= this.highWaterMark) this.#full = true;
     this.#writer.wake();
     return !this.#full;
+  }
+
+  /**
+   * {@link write} for bytes that are only valid now (such as those offered to `read`): a chunk
+   * queued by reference is copied first; a small one is gathered (copied) anyway.
+   */
+  writeCopy(bytes: Uint8Array): boolean {
+    return this.write(bytes.length < this.#gatherBelow ? bytes : bytes.slice());
   }
 
   /** Resolves when no backpressure episode is under way (now, or when it ends); rejects once gone. */
@@ -248,10 +261,14 @@ export class OutputQueue {
     }
   }
 
-  /** The driver yields the writer: `resume` runs on the next write, end or discard (now if one is due). */
+  /**
+   * The driver yields the writer: `resume` runs on the next write, `end`, `discard` or
+   * {@link wakeWriter}. It never runs at once, even with bytes queued: a protocol whose own
+   * `nextWriteOperation` said `yield` over a non-empty queue is holding its output on purpose, and
+   * waking it would spin.
+   */
   yieldWriter(resume: () => void): void {
     this.#writer.register(resume);
-    if (this.#bytes > 0 || this.#state !== "open") this.#writer.wake();
   }
 
   /** Wakes the driver's writer, if it waits (the protocol's own state changed). */

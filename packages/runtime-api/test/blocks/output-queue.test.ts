@@ -274,7 +274,7 @@ describe("OutputQueue", () => {
       expect(queue.nextWriteOperation().kind).toBe("close");
     });
 
-    it("yieldWriter: woken by a write, by end(), or at once when work is already due", () => {
+    it("yieldWriter: woken by a write, by end() or discard(), never at once", () => {
       const queue = new OutputQueue();
       const woken: string[] = [];
       expect(queue.nextWriteOperation().kind).toBe("yield");
@@ -282,14 +282,20 @@ describe("OutputQueue", () => {
       queue.write(new Uint8Array(1));
       queue.write(new Uint8Array(1));
       expect(woken).toEqual(["write"]);
-      queue.yieldWriter(() => woken.push("due")); // bytes are queued: resumed at once
+      // A protocol holding its output (its nextWriteOperation said yield over queued bytes) is not
+      // resumed at once: that would spin.
+      queue.yieldWriter(() => woken.push("held"));
+      expect(woken).toEqual(["write"]);
+      expect(() => queue.yieldWriter(() => {})).toThrow(ResumeAlreadyPendingError);
+      queue.wakeWriter();
       drain(queue);
       queue.yieldWriter(() => woken.push("end"));
-      expect(() => queue.yieldWriter(() => {})).toThrow(ResumeAlreadyPendingError);
       queue.end();
-      expect(woken).toEqual(["write", "due", "end"]);
-      queue.yieldWriter(() => woken.push("ended"));
-      expect(woken).toEqual(["write", "due", "end", "ended"]);
+      expect(woken).toEqual(["write", "held", "end"]);
+      const discarded = new OutputQueue();
+      discarded.yieldWriter(() => woken.push("discard"));
+      discarded.discard();
+      expect(woken).toEqual(["write", "held", "end", "discard"]);
     });
 
     it("wakeWriter() resumes a waiting writer once", () => {
@@ -300,5 +306,30 @@ describe("OutputQueue", () => {
       queue.wakeWriter();
       expect(woken).toBe(1);
     });
+  });
+});
+
+describe("OutputQueue.writeCopy and finished", () => {
+  it("writeCopy copies every size, so the caller may reuse its buffer at once", () => {
+    for (const size of [1, 15, 16, 17, 1000]) {
+      const queue = new OutputQueue({ gatherBelow: 16 });
+      const chunk = new Uint8Array(size).fill(5);
+      queue.writeCopy(chunk);
+      chunk.fill(9);
+      expect([...concatBytes(writeOp(queue.nextWriteOperation()))]).toEqual(new Array(size).fill(5));
+    }
+  });
+
+  it("finished is true once close was handed out, or the peer is gone", () => {
+    const ended = new OutputQueue();
+    ended.end();
+    expect(ended.finished).toBe(false);
+    ended.nextWriteOperation();
+    expect(ended.finished).toBe(true);
+    const gone = new OutputQueue();
+    gone.write(new Uint8Array(1));
+    gone.nextWriteOperation();
+    gone.reportWriteResult("closed");
+    expect(gone.finished).toBe(true);
   });
 });
