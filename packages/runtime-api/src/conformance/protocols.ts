@@ -1,5 +1,8 @@
+import { Deferred } from "../blocks/deferred.js";
+import { OutputQueue } from "../blocks/output-queue.js";
+import { PendingResume } from "../blocks/pending-resume.js";
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
-import { advanceIovecs, concatBytes } from "../iovec.js";
+import { concatBytes } from "../iovec.js";
 
 export { concatBytes };
 
@@ -15,30 +18,29 @@ export interface EchoOptions {
 
 /**
  * Echoes every byte back; half-closes its output after the input ended. Records what happened so
- * tests can inspect it: errors reported, write results, bytes seen.
+ * tests can inspect it: errors reported, write results, bytes seen. Its reader yields while the
+ * echo queue is full and resumes when it drains; a second pending resume on either side throws.
  */
 export class EchoConnection implements Connection {
   readonly errors: unknown[] = [];
   readonly writeResults: WriteResult[] = [];
   bytesRead = 0;
   readonly #options: EchoOptions;
-  #pending: Uint8Array[] = [];
-  #pendingBytes = 0;
-  #eof = false;
-  #closed = false;
-  #shutdown = false;
-  #readResume: (() => void) | undefined;
-  #writeResume: (() => void) | undefined;
-  #inFlight: readonly Uint8Array[] = [];
+  readonly #out: OutputQueue;
+  readonly #reader = new PendingResume();
 
   constructor(options: EchoOptions = {}) {
     this.#options = options;
+    this.#out = new OutputQueue({
+      highWaterMark: options.highWaterMark ?? 256 * 1024,
+      onDrain: () => this.#reader.wake(),
+    });
   }
 
   nextReadOperation(): ReadOperation {
-    if (this.#eof || this.#closed || this.#shutdown) return "close";
-    if (this.#pendingBytes >= (this.#options.highWaterMark ?? 256 * 1024)) return "yield";
-    return "read";
+    // Input ended, shut down, failed, or the peer is gone: the output is no longer open.
+    if (this.#out.state !== "open") return "close";
+    return this.#out.full ? "yield" : "read";
   }
 
   read(buffer: Uint8Array, offset: number, length: number): number {
@@ -46,87 +48,51 @@ export class EchoConnection implements Connection {
     if (this.#options.throwAfter !== undefined && this.bytesRead + n > this.#options.throwAfter) {
       throw new Error("EchoConnection: deliberate failure (throwAfter)");
     }
-    this.#take(buffer.slice(offset, offset + n));
+    this.#take(buffer, offset, n);
     return n;
   }
 
   readEof(buffer: Uint8Array, offset: number, length: number): number {
-    if (length > 0) this.#take(buffer.slice(offset, offset + length));
-    this.#eof = true;
-    this.#wakeWriter();
+    this.#take(buffer, offset, length);
+    this.#out.end();
     return length;
   }
 
   yieldReader(resume: () => void): void {
-    if (this.#readResume) throw new Error("EchoConnection: second pending read resume");
-    this.#readResume = resume;
+    this.#reader.register(resume);
   }
 
   nextWriteOperation(): WriteOperation {
-    if (this.#closed) return { kind: "close" };
-    if (this.#pendingBytes > 0) {
-      this.#inFlight = this.#pending;
-      return { kind: "write", iovecs: this.#pending };
-    }
-    if (this.#eof || this.#shutdown) return { kind: "close" };
-    return { kind: "yield" };
+    return this.#out.nextWriteOperation();
   }
 
   reportWriteResult(result: WriteResult): void {
     this.writeResults.push(result);
-    if (result === "closed") {
-      this.#closed = true;
-      this.#pending = [];
-      this.#pendingBytes = 0;
-      this.#wakeReader();
-      return;
-    }
-    this.#pending = advanceIovecs(this.#inFlight, result).concat(this.#pending.slice(this.#inFlight.length));
-    this.#pendingBytes -= result;
-    this.#inFlight = [];
-    this.#wakeReader();
+    this.#out.reportWriteResult(result);
   }
 
   yieldWriter(resume: () => void): void {
-    if (this.#writeResume) throw new Error("EchoConnection: second pending write resume");
-    this.#writeResume = resume;
+    this.#out.yieldWriter(resume);
   }
 
   reportError(error: unknown): void {
     this.errors.push(error);
-    this.#closed = true;
-    this.#wakeReader();
-    this.#wakeWriter();
+    this.#out.discard(error);
+    this.#reader.wake();
   }
 
   isClosed(): boolean {
-    return this.#closed || (this.#eof && this.#pendingBytes === 0);
+    return this.#out.finished;
   }
 
   shutdown(): void {
-    this.#shutdown = true;
-    this.#wakeReader();
-    this.#wakeWriter();
+    this.#out.end();
+    this.#reader.wake();
   }
 
-  #take(bytes: Uint8Array): void {
-    this.bytesRead += bytes.length;
-    if (bytes.length === 0) return;
-    this.#pending.push(bytes);
-    this.#pendingBytes += bytes.length;
-    this.#wakeWriter();
-  }
-
-  #wakeReader(): void {
-    const resume = this.#readResume;
-    this.#readResume = undefined;
-    resume?.();
-  }
-
-  #wakeWriter(): void {
-    const resume = this.#writeResume;
-    this.#writeResume = undefined;
-    resume?.();
+  #take(buffer: Uint8Array, offset: number, length: number): void {
+    this.bytesRead += length;
+    if (length > 0 && this.#out.state === "open") this.#out.writeCopy(buffer.subarray(offset, offset + length));
   }
 }
 
@@ -137,25 +103,19 @@ export class EchoConnection implements Connection {
 export class SendAndCollect implements Connection {
   readonly errors: unknown[] = [];
   readonly done: Promise<Uint8Array>;
-  readonly #payload: Uint8Array;
-  readonly #writeSize: number;
-  readonly #halfClose: boolean;
-  #sent = 0;
+  readonly #done = new Deferred<Uint8Array>();
+  readonly #out: OutputQueue;
   #received: Uint8Array[] = [];
   #eof = false;
-  #writeClosed = false;
-  #resolve!: (bytes: Uint8Array) => void;
-  #reject!: (error: unknown) => void;
 
   constructor(payload: Uint8Array, options: { writeSize?: number; halfClose?: boolean } = {}) {
-    this.#payload = payload;
-    this.#writeSize = options.writeSize ?? 64 * 1024;
-    this.#halfClose = options.halfClose ?? true;
-    this.done = new Promise((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    this.done.catch(() => {});
+    this.done = this.#done.promise;
+    const writeSize = options.writeSize ?? 64 * 1024;
+    // The payload by reference, one slice per write operation.
+    this.#out = new OutputQueue({ highWaterMark: Number.MAX_SAFE_INTEGER, gatherBelow: 0, maxIovecs: 1 });
+    for (let at = 0; at < payload.length; at += writeSize) this.#out.write(payload.subarray(at, at + writeSize));
+    // Without half-close the writer waits forever; the peer's close ends the session.
+    if (options.halfClose ?? true) this.#out.end();
   }
 
   /** Bytes received so far. */
@@ -175,37 +135,31 @@ export class SendAndCollect implements Connection {
   readEof(buffer: Uint8Array, offset: number, length: number): number {
     if (length > 0) this.#received.push(buffer.slice(offset, offset + length));
     this.#eof = true;
-    this.#resolve(concatBytes(this.#received));
+    this.#done.resolve(concatBytes(this.#received));
     return length;
   }
   yieldReader(): void {
     throw new Error("SendAndCollect never yields its reader");
   }
   nextWriteOperation(): WriteOperation {
-    if (this.#writeClosed) return { kind: "close" };
-    if (this.#sent < this.#payload.length) {
-      const end = Math.min(this.#payload.length, this.#sent + this.#writeSize);
-      return { kind: "write", iovecs: [this.#payload.subarray(this.#sent, end)] };
-    }
-    return this.#halfClose ? { kind: "close" } : { kind: "yield" };
+    return this.#out.nextWriteOperation();
   }
   reportWriteResult(result: WriteResult): void {
-    if (result === "closed") this.#writeClosed = true;
-    else this.#sent += result;
+    this.#out.reportWriteResult(result);
   }
-  yieldWriter(): void {
-    // Without half-close the writer waits forever; the peer's close ends the session.
+  yieldWriter(resume: () => void): void {
+    this.#out.yieldWriter(resume);
   }
   reportError(error: unknown): void {
     this.errors.push(error);
     this.#eof = true;
-    this.#writeClosed = true;
-    this.#reject(error);
+    this.#out.discard(error);
+    this.#done.reject(error);
   }
   isClosed(): boolean {
-    return this.#eof && this.#writeClosed;
+    return this.#eof && this.#out.finished;
   }
   shutdown(): void {
-    this.#writeClosed = true;
+    this.#out.end();
   }
 }
