@@ -95,10 +95,6 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   readonly protocol: string;
   /** The negotiated extensions, or "". */
   readonly extensions: string;
-  /** Told about each whole incoming message (when set, messages are not queued for the iterator). */
-  onmessage: ((message: Message) => void) | undefined;
-  /** With `streamMessages`: told about each incoming message as it begins. */
-  onstream: ((stream: MessageStream) => void) | undefined;
   /** Told about each ping received (a pong is sent automatically). */
   onping: ((payload: Uint8Array) => void) | undefined;
   /** Told about each pong received. */
@@ -134,6 +130,8 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   #inbox: Queued[] = [];
   #inboxBytes = 0;
   #inboxWaiters: Array<() => void> = [];
+  #onmessage: ((message: Message) => void) | undefined;
+  #onstream: ((stream: MessageStream) => void) | undefined;
   /** Outgoing: the message being streamed, and data frames queued behind it. */
   #streaming = false;
   #deferred: Array<string | Uint8Array> = [];
@@ -181,6 +179,28 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   // ---- the message API ------------------------------------------------------------------------
+
+  /**
+   * Told about each whole incoming message; while it is set, messages are not queued for the iterator.
+   * Messages that arrived before it was set (e.g. right after the handshake, before `acceptWebSocket`'s
+   * caller got the connection) are handed to it first, in order.
+   */
+  get onmessage(): ((message: Message) => void) | undefined {
+    return this.#onmessage;
+  }
+  set onmessage(handler: ((message: Message) => void) | undefined) {
+    this.#onmessage = handler;
+    if (handler) this.#drainInbox();
+  }
+
+  /** With `streamMessages`: told about each incoming message as it begins (earlier ones first, as for `onmessage`). */
+  get onstream(): ((stream: MessageStream) => void) | undefined {
+    return this.#onstream;
+  }
+  set onstream(handler: ((stream: MessageStream) => void) | undefined) {
+    this.#onstream = handler;
+    if (handler) this.#drainInbox();
+  }
 
   /** `open`, `closing` or `closed`. */
   get readyState(): ReadyState {
@@ -463,18 +483,35 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   #deliver(item: Queued): void {
-    if (item instanceof MessageStream) {
-      if (this.onstream) {
-        this.#callback(this.onstream, item);
-        return;
-      }
-    } else if (this.onmessage) {
-      this.#callback(this.onmessage, item);
-      return;
-    }
+    if (this.#inbox.length === 0 && this.#handOver(item)) return;
     this.#inbox.push(item);
     if (!(item instanceof MessageStream)) this.#inboxBytes += messageBytes(item);
     this.#wakeInbox();
+  }
+
+  /** Gives `item` to its callback, if one is set. */
+  #handOver(item: Queued): boolean {
+    if (item instanceof MessageStream) {
+      if (!this.#onstream) return false;
+      this.#callback(this.#onstream, item);
+    } else {
+      if (!this.#onmessage) return false;
+      this.#callback(this.#onmessage, item);
+    }
+    return true;
+  }
+
+  /** A callback was set: hand it what queued up before, in order. */
+  #drainInbox(): void {
+    const inbox = this.#inbox;
+    while (inbox.length > 0) {
+      const item = inbox[0] as Queued;
+      if (item instanceof MessageStream ? !this.#onstream : !this.#onmessage) break;
+      inbox.shift();
+      if (!(item instanceof MessageStream)) this.#inboxBytes -= messageBytes(item);
+      this.#handOver(item);
+    }
+    this.#wakeReader();
   }
 
   #onControl(opcode: number, payload: Uint8Array): void {

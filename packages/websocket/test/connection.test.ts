@@ -87,6 +87,19 @@ describe.each(CHUNKINGS)("client and server over memory (%s)", (_name, memoryOpt
     expect(got).toEqual(["hello hello hello world world hello", "second hello hello", "third world hello"]);
   });
 
+  it("hands messages that arrived before onmessage was set to it first, in order", async () => {
+    const { server, client } = await connectedPair(memoryOptions);
+    for (const text of ["early 1", "early 2", "early 3"]) await client.send(text);
+    await new Promise((resolve) => setTimeout(resolve, 30)); // they arrive with nobody listening
+    const got: string[] = [];
+    server.onmessage = (m) => got.push(m.type === "text" ? m.data : "?");
+    expect(got).toEqual(["early 1", "early 2", "early 3"]);
+    await client.send("late");
+    client.close();
+    await server.closed;
+    expect(got).toEqual(["early 1", "early 2", "early 3", "late"]);
+  });
+
   it("closes from the server side with a code and reason", async () => {
     const { server, client } = await connectedPair(memoryOptions);
     server.close(4000, "bye ✓");
