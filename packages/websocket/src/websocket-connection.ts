@@ -99,8 +99,6 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   onping: ((payload: Uint8Array) => void) | undefined;
   /** Told about each pong received. */
   onpong: ((payload: Uint8Array) => void) | undefined;
-  /** Told once when the connection ends (also through {@link closed}). */
-  onclose: ((event: CloseEvent) => void) | undefined;
   /** Told about an error thrown by one of the callbacks above. Default: `console.error`. */
   onerror: ((error: unknown) => void) | undefined;
   /** Settles (never rejects) once the connection has ended. */
@@ -132,6 +130,9 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   #inboxWaiters: Array<() => void> = [];
   #onmessage: ((message: Message) => void) | undefined;
   #onstream: ((stream: MessageStream) => void) | undefined;
+  #onclose: ((event: CloseEvent) => void) | undefined;
+  /** How the connection ended, once `#phase` is `closed`. */
+  #event: CloseEvent | undefined;
   /** Outgoing: the message being streamed, and data frames queued behind it. */
   #streaming = false;
   #deferred: Array<string | Uint8Array> = [];
@@ -191,6 +192,15 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   set onmessage(handler: ((message: Message) => void) | undefined) {
     this.#onmessage = handler;
     if (handler) this.#drainInbox();
+  }
+
+  /** Told once when the connection ends (also through {@link closed}); at once when set after it ended. */
+  get onclose(): ((event: CloseEvent) => void) | undefined {
+    return this.#onclose;
+  }
+  set onclose(handler: ((event: CloseEvent) => void) | undefined) {
+    this.#onclose = handler;
+    if (handler && this.#event !== undefined) this.#callback(handler, this.#event);
   }
 
   /** With `streamMessages`: told about each incoming message as it begins (earlier ones first, as for `onmessage`). */
@@ -618,6 +628,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   #finish(event: CloseEvent): void {
     if (this.#phase === "closed") return;
     this.#phase = "closed";
+    this.#event = event;
     this.#closeDeadline = undefined;
     this.#pongDeadline = undefined;
     this.#nextPing = undefined;
@@ -628,7 +639,7 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
     this.#wakeInbox();
     this.#wakeReader();
     this.#resolveClosed(event);
-    if (this.onclose) this.#callback(this.onclose, event);
+    if (this.#onclose) this.#callback(this.#onclose, event);
   }
 
   #paused(): boolean {

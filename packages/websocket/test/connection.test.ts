@@ -100,6 +100,15 @@ describe.each(CHUNKINGS)("client and server over memory (%s)", (_name, memoryOpt
     expect(got).toEqual(["early 1", "early 2", "early 3", "late"]);
   });
 
+  it("onclose set after the connection ended is told at once", async () => {
+    const { server, client } = await connectedPair(memoryOptions);
+    client.close(1000);
+    await server.closed;
+    const events: unknown[] = [];
+    server.onclose = (event) => events.push(event);
+    expect(events).toEqual([{ code: 1000, reason: "", wasClean: true }]);
+  });
+
   it("closes from the server side with a code and reason", async () => {
     const { server, client } = await connectedPair(memoryOptions);
     server.close(4000, "bye ✓");
