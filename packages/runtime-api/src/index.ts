@@ -20,6 +20,7 @@ export {
   toConnectionLost,
   UnsupportedError,
 } from "./errors.js";
+export { ForwardingConnection } from "./forwarding-connection.js";
 export {
   advanceIovecs,
   COALESCE_THRESHOLD,

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { advanceIovecs, COALESCE_THRESHOLD, coalesceIovecs, IovecGatherer, iovecsLength } from "../src/iovec.js";
+import {
+  advanceIovecs,
+  COALESCE_THRESHOLD,
+  coalesceIovecs,
+  concatBytes,
+  IovecGatherer,
+  iovecsLength,
+} from "../src/iovec.js";
 
 const iovecs = fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 12 });
 const flat = (list: readonly Uint8Array[]): number[] => list.flatMap((v) => [...v]);
@@ -45,7 +52,7 @@ describe("iovec helpers", () => {
     const sized = fc.array(
       fc.oneof(
         fc.uint8Array({ maxLength: 300 }),
-        fc.integer({ min: 1, max: 40_000 }).map((n) => new Uint8Array(n).fill(n % 251)),
+        fc.integer({ min: 1, max: 20_000 }).map((n) => new Uint8Array(n).fill(n % 251)),
       ),
       { minLength: 1, maxLength: 12 },
     );
@@ -53,14 +60,14 @@ describe("iovec helpers", () => {
     fc.assert(
       fc.property(sized, (list) => {
         const parts = gatherer.gather(list);
-        expect(flat(parts)).toEqual(flat(list));
+        expect(Buffer.compare(concatBytes(parts), concatBytes(list))).toBe(0);
         expect(parts.map((p) => p.length)).toEqual(coalesceIovecs(list, COALESCE_THRESHOLD).map((p) => p.length));
-        if (list.length === 1) expect(parts[0]).toBe(list[0]);
-        for (const part of parts) {
-          if (list.some((iovec) => iovec === part)) continue;
-          // A merged run lives in the gatherer's scratch memory, the same memory every time.
-          scratch ??= part.buffer;
-          expect(part.buffer).toBe(scratch);
+        if (list.length === 1 && (list[0] as Uint8Array).length > 0) expect(parts[0]).toBe(list[0]);
+        // The first merged run of every gather lives in the same scratch memory (later runs too, while they fit).
+        const merged = parts.find((part) => !list.some((iovec) => iovec === part));
+        if (merged) {
+          scratch ??= merged.buffer;
+          expect(merged.buffer).toBe(scratch);
         }
       }),
     );

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EchoConnection, runConformance } from "../src/conformance/index.js";
 import { createMemoryRuntime } from "../src/testing/index.js";
 
-// The lessons of DESIGN.md that need whole connections; the driver-level ones are in driver.test.ts,
+// The lessons of docs/ARCHITECTURE.md ("Lessons, each a test") that need whole connections; the driver-level ones are in driver.test.ts,
 // certificate verification by default (ocaml-tls) in packages/node/test and the matrix TLS cases.
 describe("lessons from Gluten's users", () => {
   // httpaf#150, httpun#34: wake-ups lost or late under load.

@@ -1,4 +1,5 @@
 import type { Session } from "../runtime.js";
+import type { ConformanceCase } from "./case.js";
 import { Exchange, Firehose, StartTlsClient } from "./clients.js";
 import {
   type CaseContext,
@@ -13,12 +14,9 @@ import {
   writesOf,
 } from "./harness.js";
 import { patternBytes } from "./servers.js";
+import { timerCases } from "./timer-cases.js";
 
-/** One conformance case: plain async code that throws on failure (or `NotApplicable`). */
-export interface ConformanceCase {
-  readonly name: string;
-  run(t: CaseContext, limit: number): Promise<void>;
-}
+export type { ConformanceCase };
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -447,4 +445,5 @@ export const conformanceCases: readonly ConformanceCase[] = [
       checkBytes(client.echo.bytes(), payload, "echo after STARTTLS");
     },
   },
+  ...timerCases,
 ];

@@ -1,4 +1,5 @@
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
+import { ForwardingConnection } from "../forwarding-connection.js";
 import { advanceIovecs, iovecsLength } from "../iovec.js";
 
 /** Options of {@link Exchange}. */
@@ -310,51 +311,26 @@ export class StartTlsClient implements Connection {
 }
 
 /** Writes `header` before the wrapped connection's own output; everything else is delegated. */
-export class PrefixedConnection implements Connection {
-  readonly #inner: Connection;
+export class PrefixedConnection extends ForwardingConnection {
   #header: Uint8Array;
   constructor(header: Uint8Array, inner: Connection) {
+    super(inner);
     this.#header = header;
-    this.#inner = inner;
   }
-  nextReadOperation(): ReadOperation {
-    return this.#inner.nextReadOperation();
-  }
-  read(buffer: Uint8Array, offset: number, length: number): number {
-    return this.#inner.read(buffer, offset, length);
-  }
-  readEof(buffer: Uint8Array, offset: number, length: number): number {
-    return this.#inner.readEof(buffer, offset, length);
-  }
-  yieldReader(resume: () => void): void {
-    this.#inner.yieldReader(resume);
-  }
-  nextWriteOperation(): WriteOperation {
+  override nextWriteOperation(): WriteOperation {
     if (this.#header.length > 0) return { kind: "write", iovecs: [this.#header] };
-    return this.#inner.nextWriteOperation();
+    return this.inner.nextWriteOperation();
   }
-  reportWriteResult(result: WriteResult): void {
+  override reportWriteResult(result: WriteResult): void {
     if (this.#header.length === 0) {
-      this.#inner.reportWriteResult(result);
+      this.inner.reportWriteResult(result);
       return;
     }
     if (result === "closed") {
       this.#header = new Uint8Array(0);
-      this.#inner.reportWriteResult(result);
+      this.inner.reportWriteResult(result);
       return;
     }
     this.#header = this.#header.subarray(result);
-  }
-  yieldWriter(resume: () => void): void {
-    this.#inner.yieldWriter(resume);
-  }
-  reportError(error: unknown): void {
-    this.#inner.reportError(error);
-  }
-  isClosed(): boolean {
-    return this.#inner.isClosed();
-  }
-  shutdown(): void {
-    this.#inner.shutdown();
   }
 }

@@ -11,4 +11,7 @@ export type { ServeConformanceOptions } from "./serve.js";
 export { CASE_HEADER, conformanceAccept, serveConformance } from "./serve.js";
 export type { ServerContext, ServerFactory, ServerParams, ServerRecord } from "./servers.js";
 export { patternByte, patternBytes } from "./servers.js";
+export { timerCases } from "./timer-cases.js";
+export type { TimeoutCall } from "./timer-protocols.js";
+export { DeadlineClient } from "./timer-protocols.js";
 export type { CaseResult, ConformanceOptions, RemotePeer } from "./types.js";

@@ -1,4 +1,5 @@
-import type { Clock, Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
+import type { Connection, ReadOperation, WriteResult } from "../connection.js";
+import { ForwardingConnection } from "../forwarding-connection.js";
 import type { Runtime, Session } from "../runtime.js";
 
 /**
@@ -14,8 +15,7 @@ export type DriverFlaw = "never-reoffer-buffered" | "second-resume" | "write-aft
  * Sits between a driver and a connection and makes the pair behave as a driver with `flaw` would.
  * The real driver is untouched: the flaw lives here, on the test side.
  */
-class FlawedConnection implements Connection {
-  readonly #inner: Connection;
+class FlawedConnection extends ForwardingConnection {
   readonly #flaw: DriverFlaw;
   /** never-reoffer-buffered: bytes the inner connection left unconsumed at its last read. */
   #unconsumed = 0;
@@ -25,73 +25,41 @@ class FlawedConnection implements Connection {
   #eofHidden = false;
 
   constructor(inner: Connection, flaw: DriverFlaw) {
-    this.#inner = inner;
+    super(inner);
     this.#flaw = flaw;
   }
 
-  nextReadOperation(): ReadOperation {
+  override nextReadOperation(): ReadOperation {
     if (this.#eofHidden) return "yield";
-    return this.#inner.nextReadOperation();
+    return this.inner.nextReadOperation();
   }
 
-  read(buffer: Uint8Array, offset: number, length: number): number {
+  override read(buffer: Uint8Array, offset: number, length: number): number {
     const drop = Math.min(this.#drop, length);
     this.#drop = 0;
     if (drop === length && drop > 0) return drop;
-    const n = this.#inner.read(buffer, offset + drop, length - drop);
+    const n = this.inner.read(buffer, offset + drop, length - drop);
     this.#unconsumed = length - drop - n;
     return drop + n;
   }
 
-  readEof(buffer: Uint8Array, offset: number, length: number): number {
-    if (this.#flaw !== "drop-eof") return this.#inner.readEof(buffer, offset, length);
+  override readEof(buffer: Uint8Array, offset: number, length: number): number {
+    if (this.#flaw !== "drop-eof") return this.inner.readEof(buffer, offset, length);
     this.#eofHidden = true;
-    return length > 0 ? this.#inner.read(buffer, offset, length) : 0;
+    return length > 0 ? this.inner.read(buffer, offset, length) : 0;
   }
 
-  yieldReader(resume: () => void): void {
+  override yieldReader(resume: () => void): void {
     if (this.#eofHidden) return; // the FIN was "lost": nothing will wake this reader
     if (this.#flaw === "never-reoffer-buffered") this.#drop = this.#unconsumed;
-    this.#inner.yieldReader(resume);
-    if (this.#flaw === "second-resume") this.#inner.yieldReader(resume);
+    this.inner.yieldReader(resume);
+    if (this.#flaw === "second-resume") this.inner.yieldReader(resume);
   }
 
-  nextWriteOperation(): WriteOperation {
-    return this.#inner.nextWriteOperation();
-  }
-
-  reportWriteResult(result: WriteResult): void {
-    this.#inner.reportWriteResult(result);
+  override reportWriteResult(result: WriteResult): void {
+    this.inner.reportWriteResult(result);
     // A driver that keeps asking after "closed" (gluten#85).
-    if (result === "closed" && this.#flaw === "write-after-closed") this.#inner.nextWriteOperation();
-  }
-
-  yieldWriter(resume: () => void): void {
-    this.#inner.yieldWriter(resume);
-  }
-
-  reportError(error: unknown): void {
-    this.#inner.reportError(error);
-  }
-
-  isClosed(): boolean {
-    return this.#inner.isClosed();
-  }
-
-  shutdown(): void {
-    this.#inner.shutdown();
-  }
-
-  setClock(clock: Clock): void {
-    this.#inner.setClock?.(clock);
-  }
-
-  nextDeadline(): number | undefined {
-    return this.#inner.nextDeadline?.();
-  }
-
-  handleTimeout(now: number): void {
-    this.#inner.handleTimeout?.(now);
+    if (result === "closed" && this.#flaw === "write-after-closed") this.inner.nextWriteOperation();
   }
 }
 
