@@ -10,10 +10,31 @@ import type { ErrorCodeName } from "./frame/constants.js";
 import { streamError } from "./frame/errors.js";
 import { headerList } from "./message/headers.js";
 import { knownLength, type OutgoingBody, pumpBody, toBytes } from "./message/send-body.js";
-import { outgoingFields, parseResponseHead, parseTrailers } from "./message/validate.js";
+import { outgoingFields, parseRequestHead, parseResponseHead, parseTrailers } from "./message/validate.js";
+
+/** A response the server pushes (RFC 9113 §8.4): the request it promises to answer, and the answer. */
+export interface Http2Push {
+  /** The promised stream. */
+  readonly streamId: number;
+  /** The request whose response carried the promise. */
+  readonly associatedStreamId: number;
+  readonly method: string;
+  readonly path: string;
+  readonly authority: string;
+  readonly scheme: string;
+  /** The promised request's header fields (pseudo-headers removed). */
+  readonly headers: HeaderList;
+  /** The pushed response, once its headers arrive. */
+  readonly response: Promise<Http2Response>;
+}
 
 /** Options of an HTTP/2 client connection. */
 export interface Http2ClientOptions extends Http2Options {
+  /**
+   * Accepts server push: SETTINGS_ENABLE_PUSH is 1 and each PUSH_PROMISE is shown here; return false
+   * to refuse it (RST_STREAM CANCEL). Without it, push is disabled (SETTINGS_ENABLE_PUSH 0).
+   */
+  readonly onPush?: (push: Http2Push) => boolean | undefined;
   /** `:authority` of requests that do not give one (e.g. `"example.com"` or `"127.0.0.1:8443"`). */
   readonly authority?: string;
   /** `:scheme` of requests that do not give one. Default `"https"`. */
@@ -91,10 +112,13 @@ export class Http2ClientConnection extends Http2Session {
   /** Requests waiting for a stream slot, in order. */
   readonly #waiting: Exchange[] = [];
 
+  readonly #onPush: ((push: Http2Push) => boolean | undefined) | undefined;
+
   constructor(options: Http2ClientOptions = {}) {
-    super(false, options, { enablePush: false });
+    super(false, options, { enablePush: options.onPush !== undefined });
     this.#authority = options.authority;
     this.#scheme = options.scheme ?? "https";
+    this.#onPush = options.onPush;
   }
 
   /** Requests in flight (open streams we started). */
@@ -281,8 +305,40 @@ export class Http2ClientConnection extends Http2Session {
     this.resetStream(exchange.stream, code, message);
   }
 
+  protected override acceptPush(streamId: number, promisedStreamId: number, fields: string[]): StreamListener | null {
+    const onPush = this.#onPush;
+    if (onPush === undefined) return null;
+    const head = parseRequestHead(fields);
+    // Only safe, cacheable requests may be pushed (RFC 9113 §8.4).
+    if ("malformed" in head || (head.method !== "GET" && head.method !== "HEAD")) return null;
+    const streams = this.streams;
+    const exchange: Exchange = {
+      get stream() {
+        return streams.get(promisedStreamId) as Http2Stream;
+      },
+      fields: [],
+      headersOnly: true,
+      response: new Deferred<Http2Response>(),
+      head: head.method === "HEAD",
+      started: true,
+      cancelled: false,
+    };
+    const push: Http2Push = {
+      streamId: promisedStreamId,
+      associatedStreamId: streamId,
+      method: head.method,
+      path: head.path,
+      authority: head.authority,
+      scheme: head.scheme,
+      headers: head.headers,
+      response: exchange.response.promise,
+    };
+    if (onPush(push) === false) return null;
+    return this.#listener(exchange, {});
+  }
+
   protected acceptStream(): StreamListener | null {
-    return null; // servers open streams only by PUSH_PROMISE, which we do not enable
+    return null; // a server opens streams only by PUSH_PROMISE (see acceptPush)
   }
 
   protected streamEnded(): void {

@@ -2,6 +2,7 @@
 export type {
   Http2ClientOptions,
   Http2ClientStream,
+  Http2Push,
   Http2RequestInit,
   Http2Response,
 } from "./client.js";

@@ -61,7 +61,7 @@ export abstract class Http2Session implements Connection {
   private readonly decoder: HpackDecoder;
   private readonly assembler: HeaderBlockAssembler;
   /** The stream and END_STREAM flag of a header block still waiting for CONTINUATION frames. */
-  private openBlock = { streamId: 0, endStream: false };
+  private openBlock = { streamId: 0, endStream: false, promisedStreamId: 0 };
   private readonly connectionSend = new SendWindow(DEFAULT_INITIAL_WINDOW_SIZE);
   private readonly connectionReceive: ReceiveWindow;
   /** Streams with something to send, in round-robin order. */
@@ -375,6 +375,7 @@ export abstract class Http2Session implements Connection {
       this.abandon(stream, new Http2StreamError(code, stream.id, false, false, message));
       return;
     }
+    stream.resetSent = true;
     if (stream.state === "closed") {
       // A frame on a stream already closed: tell the peer, nothing is left to settle here.
       this.writeControl(rstStreamFrame(stream.id, code));
@@ -485,7 +486,12 @@ export abstract class Http2Session implements Connection {
         const step = this.assembler.continue(frame.streamId, frame.fragment, frame.endHeaders);
         if (step.kind === "error") this.fatal(step.error);
         else if (step.kind === "complete")
-          this.onHeaderBlock(this.openBlock.streamId, step.block, this.openBlock.endStream);
+          this.blockComplete(
+            this.openBlock.streamId,
+            step.block,
+            this.openBlock.endStream,
+            this.openBlock.promisedStreamId,
+          );
         return;
       }
       case "priority":
@@ -496,9 +502,20 @@ export abstract class Http2Session implements Connection {
       case "settings":
         this.onSettings(frame.ack, frame.settings);
         return;
-      case "push_promise":
-        this.fatal(connectionError("PROTOCOL_ERROR", this.isServer ? "a client cannot push" : "push was not enabled"));
+      case "push_promise": {
+        if (this.isServer || !this.negotiation.local.enablePush) {
+          this.fatal(
+            connectionError("PROTOCOL_ERROR", this.isServer ? "a client cannot push" : "push was not enabled"),
+          );
+          return;
+        }
+        const step = this.assembler.start(frame.streamId, frame.fragment, frame.endHeaders);
+        if (step.kind === "error") this.fatal(step.error);
+        else if (step.kind === "pending") {
+          this.openBlock = { streamId: frame.streamId, endStream: false, promisedStreamId: frame.promisedStreamId };
+        } else this.onPushPromise(frame.streamId, frame.promisedStreamId, step.block);
         return;
+      }
       case "ping":
         this.onPing(frame.ack, frame.payload);
         return;
@@ -527,8 +544,49 @@ export abstract class Http2Session implements Connection {
   private onHeaderFragment(streamId: number, fragment: Uint8Array, endHeaders: boolean, endStream: boolean): void {
     const step = this.assembler.start(streamId, fragment, endHeaders);
     if (step.kind === "error") this.fatal(step.error);
-    else if (step.kind === "pending") this.openBlock = { streamId, endStream };
+    else if (step.kind === "pending") this.openBlock = { streamId, endStream, promisedStreamId: 0 };
     else this.onHeaderBlock(streamId, step.block, endStream);
+  }
+
+  private blockComplete(streamId: number, block: Uint8Array, endStream: boolean, promisedStreamId: number): void {
+    if (promisedStreamId === 0) this.onHeaderBlock(streamId, block, endStream);
+    else this.onPushPromise(streamId, promisedStreamId, block);
+  }
+
+  /**
+   * A PUSH_PROMISE (RFC 9113 §6.6, §8.4): the promised stream becomes reserved (remote); the role
+   * accepts it (a listener for the pushed response) or refuses it (RST_STREAM CANCEL).
+   */
+  private onPushPromise(streamId: number, promisedStreamId: number, block: Uint8Array): void {
+    let decoded: DecodedHeaders;
+    try {
+      decoded = this.decoder.decode(block);
+    } catch (error) {
+      this.fatal(connectionError("COMPRESSION_ERROR", (error as Error).message));
+      return;
+    }
+    const associated = this.streams.get(streamId);
+    if (associated === undefined || (associated.state !== "open" && associated.state !== "half_closed_local")) {
+      this.fatal(connectionError("PROTOCOL_ERROR", `PUSH_PROMISE on stream ${streamId}, which is not open`));
+      return;
+    }
+    if (!this.isPeerStream(promisedStreamId) || promisedStreamId <= this.lastPeerStreamId) {
+      this.fatal(
+        connectionError("PROTOCOL_ERROR", `PUSH_PROMISE of stream ${promisedStreamId}, not a new even stream`),
+      );
+      return;
+    }
+    this.lastPeerStreamId = promisedStreamId;
+    const listener = decoded.tooLarge ? null : this.acceptPush(streamId, promisedStreamId, decoded.headers);
+    const stream = this.newStream(promisedStreamId, listener ?? IGNORED);
+    this.streams.set(promisedStreamId, stream);
+    this.transition(stream, "recv_push_promise");
+    if (listener === null) this.resetStream(stream, "CANCEL", "push refused");
+  }
+
+  /** A pushed response promised on `streamId`: a listener for it, or null to refuse it. Only clients accept. */
+  protected acceptPush(_streamId: number, _promisedStreamId: number, _fields: string[]): StreamListener | null {
+    return null;
   }
 
   private onHeaderBlock(streamId: number, block: Uint8Array, endStream: boolean): void {
@@ -827,6 +885,8 @@ export abstract class Http2Session implements Connection {
 
   /** Applies a state-table event; on a violation answers it and returns false. */
   private transition(stream: Http2Stream, event: StreamEvent): boolean {
+    // Frames the peer sent before it saw our RST_STREAM are ignored (RFC 9113 §5.1, "closed").
+    if (stream.resetSent && stream.state === "closed" && event.startsWith("recv_")) return false;
     const result = streamTransition(stream.state, event);
     if (result.kind === "ok") {
       this.setState(stream, result.state);
@@ -943,6 +1003,14 @@ export abstract class Http2Session implements Connection {
     this.end(new ConnectionClosedError("the connection was shut down"));
   }
 }
+
+/** The listener of a stream we refused: nothing to tell anyone. */
+const IGNORED: StreamListener = {
+  headers: () => null,
+  headersTooLarge: () => {},
+  failed: () => {},
+  closed: () => {},
+};
 
 /** A frame that carries nothing and changes nothing: empty DATA or header fragments that do not end, unknown types. */
 function isEmptyFrame(frame: Frame): boolean {

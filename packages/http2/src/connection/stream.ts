@@ -37,6 +37,8 @@ export class Http2Stream {
   endSent = false;
   /** The peer's END_STREAM arrived. */
   endReceived = false;
+  /** We reset the stream: frames the peer had in flight are ignored (RFC 9113 §5.1, "closed"). */
+  resetSent = false;
 
   constructor(
     /** The stream identifier (0 while a client request waits for a slot). */
