@@ -558,13 +558,8 @@ export abstract class Http2Session implements Connection {
    * accepts it (a listener for the pushed response) or refuses it (RST_STREAM CANCEL).
    */
   private onPushPromise(streamId: number, promisedStreamId: number, block: Uint8Array): void {
-    let decoded: DecodedHeaders;
-    try {
-      decoded = this.decoder.decode(block);
-    } catch (error) {
-      this.fatal(connectionError("COMPRESSION_ERROR", (error as Error).message));
-      return;
-    }
+    const decoded = this.decodeBlock(block);
+    if (decoded === null) return;
     const associated = this.streams.get(streamId);
     if (associated === undefined || (associated.state !== "open" && associated.state !== "half_closed_local")) {
       this.fatal(connectionError("PROTOCOL_ERROR", `PUSH_PROMISE on stream ${streamId}, which is not open`));
@@ -584,20 +579,24 @@ export abstract class Http2Session implements Connection {
     if (listener === null) this.resetStream(stream, "CANCEL", "push refused");
   }
 
+  /** Decodes a header block; HPACK garbage is a connection error COMPRESSION_ERROR (null). */
+  private decodeBlock(block: Uint8Array): DecodedHeaders | null {
+    try {
+      return this.decoder.decode(block);
+    } catch (error) {
+      this.fatal(connectionError("COMPRESSION_ERROR", (error as Error).message));
+      return null;
+    }
+  }
+
   /** A pushed response promised on `streamId`: a listener for it, or null to refuse it. Only clients accept. */
   protected acceptPush(_streamId: number, _promisedStreamId: number, _fields: string[]): StreamListener | null {
     return null;
   }
 
   private onHeaderBlock(streamId: number, block: Uint8Array, endStream: boolean): void {
-    let decoded: DecodedHeaders;
-    try {
-      decoded = this.decoder.decode(block);
-    } catch (error) {
-      this.fatal(connectionError("COMPRESSION_ERROR", (error as Error).message));
-      return;
-    }
-    if (this.failure !== null) return;
+    const decoded = this.decodeBlock(block);
+    if (decoded === null || this.failure !== null) return;
     let stream = this.streams.get(streamId);
     if (stream === undefined) {
       if (!this.isPeerStream(streamId)) {
