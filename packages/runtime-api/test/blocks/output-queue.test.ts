@@ -333,3 +333,28 @@ describe("OutputQueue.writeCopy and finished", () => {
     expect(gone.finished).toBe(true);
   });
 });
+
+describe("OutputQueue with long queues", () => {
+  it("keeps order while its item list is compacted under a growing gather region", () => {
+    const queue = new OutputQueue({ gatherBelow: 2, maxIovecs: 3, highWaterMark: 1 << 20 });
+    const written: number[] = [];
+    let next = 0;
+    const push = (size: number): void => {
+      const chunk = Uint8Array.from({ length: size }, () => next++ & 255);
+      written.push(...chunk);
+      queue.write(chunk);
+    };
+    for (let i = 0; i < 300; i++) push(i % 2 === 0 ? 2 : 1); // by reference and gathered, alternating
+    const sent: number[] = [];
+    for (let turn = 0; queue.bytes > 0 && turn < 10_000; turn++) {
+      const iovecs = writeOp(queue.nextWriteOperation());
+      const bytes = concatBytes(iovecs);
+      const n = Math.min(bytes.length, 1 + (turn % 4));
+      sent.push(...bytes.subarray(0, n));
+      queue.reportWriteResult(n);
+      if (turn < 400) push(1); // the tail region keeps growing while the head is compacted away
+    }
+    expect(queue.bytes).toBe(0);
+    expect(sent).toEqual(written);
+  });
+});
