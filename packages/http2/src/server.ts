@@ -111,7 +111,7 @@ export class Http2ServerConnection extends Http2Session {
     this.attachBody(stream, body);
     const { method, path, authority, headers } = upgraded;
     const request = new Request(1, method, path, authority, "http", headers, body, this.#session);
-    const w = new Writer(this, stream);
+    const w = new Writer(this, stream, method === "HEAD");
     writer = w;
     queueMicrotask(() => this.#run(request, w));
   }
@@ -147,7 +147,7 @@ export class Http2ServerConnection extends Http2Session {
           body,
           this.#session,
         );
-        const w = new Writer(this, s);
+        const w = new Writer(this, s, head.method === "HEAD");
         writer = w;
         queueMicrotask(() => this.#run(request, w));
         return null;
@@ -234,6 +234,8 @@ class Writer implements Http2ResponseWriter {
   constructor(
     private readonly connection: Http2ServerConnection,
     private readonly stream: Http2Stream,
+    /** The request was HEAD: the response carries headers only. */
+    private readonly head = false,
   ) {}
 
   respond(status: number, headers?: HeadersInit, body?: OutgoingBody): void {
@@ -296,8 +298,11 @@ class Writer implements Http2ResponseWriter {
 
   #head(status: number, headers: string[], end: boolean): void {
     if (this.headersSent) throw new Error("the response headers were already sent");
-    if (!Number.isInteger(status) || status < 100 || status > 999) throw new RangeError(`invalid status ${status}`);
+    if (!Number.isInteger(status) || status < 200 || status > 999)
+      throw new RangeError(`invalid final status ${status}`);
     this.headersSent = true;
+    // HEAD, 204 and 304 responses have no content (RFC 9110 §6.4.1): the headers end the stream.
+    if (this.head || status === 204 || status === 304) end = true;
     if (end) this.finished = true;
     this.connection._headers(this.stream, outgoingFields(headers, [":status", String(status)]), end);
   }

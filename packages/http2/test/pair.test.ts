@@ -71,6 +71,31 @@ describe.each(IO_PLANS)("client against server over the memory runtime ($name)",
   });
 });
 
-describe("sanity", () => {
-  it("utf8", () => expect(utf8("a")).toEqual(Uint8Array.of(97)));
+describe("message semantics", () => {
+  it("HEAD, 204 and 304 responses carry no content; streamed bodies both ways from async iterables", async () => {
+    const { connect, close } = await h2Memory(async (request, response) => {
+      if (request.path === "/204") return response.respond(204, {}, "ignored");
+      if (request.path === "/stream") {
+        async function* echo() {
+          for await (const chunk of request.body) yield chunk;
+          yield utf8("!");
+        }
+        return response.respond(200, {}, echo());
+      }
+      response.respond(200, { "content-type": "text/plain" }, "hello");
+    });
+    const client = await connect();
+    const head = await client.request({ method: "HEAD" });
+    expect([head.status, head.header("content-length"), (await head.body.bytes()).length]).toEqual([200, "5", 0]);
+    const noContent = await client.request({ path: "/204" });
+    expect([noContent.status, (await noContent.body.bytes()).length]).toEqual([204, 0]);
+    async function* parts() {
+      yield utf8("a");
+      yield utf8("b");
+    }
+    const streamed = await client.request({ method: "POST", path: "/stream", body: parts() });
+    expect(await streamed.body.text()).toBe("ab!");
+    client.shutdown();
+    await close();
+  });
 });
