@@ -247,6 +247,8 @@ export class OutputQueue {
       this.discard(new ConnectionClosedError("the peer closed the connection before the output was written"));
       return;
     }
+    // The report of a write that was in flight when the queue was discarded: nothing left to drop.
+    if (this.#state === "gone") return;
     const limit = inFlight < 0 ? this.#bytes : inFlight;
     if (!Number.isSafeInteger(result) || result < 0 || result > limit) {
       throw new RangeError(`reported ${result} bytes written of ${limit} handed out`);

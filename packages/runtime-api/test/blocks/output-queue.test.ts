@@ -246,6 +246,17 @@ describe("OutputQueue", () => {
       expect(queue.nextWriteOperation().kind).toBe("close");
     });
 
+    it("takes the report of a write that was in flight when the queue was discarded", () => {
+      // Regression (found by @sansio/websocket): the late report threw a TypeError.
+      const queue = new OutputQueue();
+      queue.write(new Uint8Array(100_000));
+      expect(queue.nextWriteOperation().kind).toBe("write");
+      queue.discard();
+      expect(() => queue.reportWriteResult(1000)).not.toThrow();
+      expect(queue.state).toBe("gone");
+      expect(queue.nextWriteOperation().kind).toBe("close");
+    });
+
     it("raises no unhandled rejection when nobody awaits drained()", async () => {
       const unhandled = await unhandledRejectionsOf(() => {
         const queue = new OutputQueue({ highWaterMark: 1 });
