@@ -1,5 +1,6 @@
 import { createClientConnection, http1Server } from "@sansio/http1";
 import { runtime as nodeRuntime } from "@sansio/node";
+import { SendAndCollect } from "@sansio/runtime-api/conformance";
 import { createMemoryRuntime } from "@sansio/runtime-api/testing";
 import { describe, expect, it } from "vitest";
 import { Http2ClientConnection, type Http2Handler, http2Server, upgradeToHttp2 } from "../src/index.js";
@@ -31,6 +32,17 @@ describe.each(IO_PLANS)("one plain port for HTTP/1.1 and HTTP/2 by prior knowled
     h2.shutdown();
     h1.shutdown();
     await listener.close({ timeout: 500 });
+  });
+
+  it("a connection that sent nothing yet is closed cleanly when the listener closes", async () => {
+    // A virtual clock: the listener's abort timeout cannot fire, so only a graceful close ends the test.
+    const runtime = createMemoryRuntime({ ...options, clock: "virtual" });
+    const listener = await runtime.listen({}, accept);
+    const port = listener.address.transport === "tcp" ? listener.address.port : 0;
+    const silent = new SendAndCollect(new Uint8Array(0), { halfClose: false });
+    await runtime.connect({ port }, silent);
+    await listener.close({ timeout: 1000 });
+    expect((await silent.done).length).toBe(0);
   });
 });
 
