@@ -305,6 +305,28 @@ export class Http2ClientConnection extends Http2Session {
     this.resetStream(exchange.stream, code, message);
   }
 
+  /**
+   * The h2c upgrade succeeded (see {@link connectH2c}): the request sent over HTTP/1.1 is stream 1,
+   * whose response comes over HTTP/2. `method` is the request's (HEAD responses have no content).
+   */
+  adoptUpgrade(method: string): Promise<Http2Response> {
+    const response = new Deferred<Http2Response>();
+    const streams = this.streams;
+    const exchange: Exchange = {
+      get stream() {
+        return streams.get(1) as Http2Stream;
+      },
+      fields: [],
+      headersOnly: true,
+      response,
+      head: method === "HEAD",
+      started: true,
+      cancelled: false,
+    };
+    this.adoptUpgradedRequest(this.#listener(exchange, {}));
+    return response.promise;
+  }
+
   protected override acceptPush(streamId: number, promisedStreamId: number, fields: string[]): StreamListener | null {
     const onPush = this.#onPush;
     if (onPush === undefined) return null;

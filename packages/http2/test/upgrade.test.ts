@@ -1,11 +1,20 @@
 import net from "node:net";
 import { http1Server } from "@sansio/http1";
 import { runtime } from "@sansio/node";
+import { createMemoryRuntime } from "@sansio/runtime-api/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { CONNECTION_PREFACE, readFrame } from "../src/frame/index.js";
 import { headersFrames, settingsFrame } from "../src/frame/serialize.js";
-import { HpackDecoder, HpackEncoder, type Http2Handler, parseHttp2Settings, upgradeToHttp2 } from "../src/index.js";
+import {
+  connectH2c,
+  HpackDecoder,
+  HpackEncoder,
+  type Http2Handler,
+  parseHttp2Settings,
+  upgradeToHttp2,
+} from "../src/index.js";
 import { curl, curlHasHttp2, warnIfNoCurl } from "./curl-peer.js";
+import { IO_PLANS } from "./helpers.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -140,4 +149,44 @@ describe("h2c upgrade from the @sansio/http1 server", () => {
       expect(await curl(["--http1.1", `http://127.0.0.1:${port}/b`])).toBe("h1 GET /b");
     },
   );
+});
+
+describe.each(IO_PLANS)("connectH2c: the client side of the upgrade ($name)", ({ options }) => {
+  it("switches to HTTP/2: the first response on stream 1, then more requests on the same connection", async () => {
+    const runtime = createMemoryRuntime(options);
+    const listener = await runtime.listen(
+      {},
+      http1Server(async (request, response) => {
+        if (await upgradeToHttp2(request, response, h2Handler)) return;
+        response.respond(200, {}, `h1 ${request.method} ${request.target}`);
+      }),
+    );
+    const port = listener.address.transport === "tcp" ? listener.address.port : 0;
+    const result = await connectH2c(runtime, { port }, { method: "POST", path: "/first", body: "data" });
+    expect(result.protocol).toBe("h2");
+    if (result.protocol !== "h2") return;
+    expect([result.response.streamId, await result.response.body.text()]).toEqual([1, "h2 POST /first [data]"]);
+    const next = await result.client.request({ path: "/second" });
+    expect([next.streamId, await next.body.text()]).toEqual([3, "h2 GET /second []"]);
+    result.client.shutdown();
+    await listener.close({ timeout: 500 });
+  });
+
+  it("a server that does not switch answers over HTTP/1.1, and the result says the connection stayed HTTP/1.1", async () => {
+    const runtime = createMemoryRuntime(options);
+    const listener = await runtime.listen(
+      {},
+      http1Server((request, response) => response.respond(200, {}, `h1 ${request.target}`)),
+    );
+    const port = listener.address.transport === "tcp" ? listener.address.port : 0;
+    const result = await connectH2c(runtime, { port }, { path: "/plain" });
+    expect(result.protocol).toBe("http/1.1");
+    expect([result.response.status, await result.response.body.text()]).toEqual([200, "h1 /plain"]);
+    if (result.protocol === "http/1.1") {
+      const again = await result.client.request({ target: "/again" });
+      expect(await again.body.text()).toBe("h1 /again");
+      result.client.shutdown();
+    }
+    await listener.close({ timeout: 500 });
+  });
 });

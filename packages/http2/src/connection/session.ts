@@ -17,6 +17,7 @@ import {
   DEFAULT_INITIAL_WINDOW_SIZE,
   type ErrorCodeName,
   errorCodeName,
+  FRAME_HEADER_LENGTH,
 } from "../frame/constants.js";
 import { connectionError, type Http2ProtocolError, streamError } from "../frame/errors.js";
 import type { Frame } from "../frame/frames.js";
@@ -91,6 +92,7 @@ export abstract class Http2Session implements Connection {
   private readonly settingsBucket: TokenBucket;
   private readonly resetBucket: TokenBucket;
   private emptyFrames = 0;
+  private readonly initialSettings: string;
   private queuedControlFrames = 0;
 
   constructor(
@@ -126,7 +128,9 @@ export abstract class Http2Session implements Connection {
       maxHeaderListSize: o.maxHeaderListSize,
       ...localSettings,
     };
-    this.emit(settingsFrame(this.negotiation.send(wanted)));
+    const first = settingsFrame(this.negotiation.send(wanted));
+    this.initialSettings = base64url(first.subarray(FRAME_HEADER_LENGTH));
+    this.emit(first);
     const grow = this.connectionReceive.grow(o.connectionWindowSize);
     if (grow > 0) this.emit(windowUpdateFrame(0, grow));
   }
@@ -310,6 +314,27 @@ export abstract class Http2Session implements Connection {
       this.negotiation.local.initialWindowSize,
       this.options.writeHighWaterMark,
     );
+  }
+
+  /** The payload of our first SETTINGS frame, base64url-encoded: the `HTTP2-Settings` of an h2c upgrade. */
+  get http2SettingsHeader(): string {
+    return this.initialSettings;
+  }
+
+  /**
+   * Client side of an h2c upgrade (RFC 7540 §3.2): the request sent over HTTP/1.1 was answered `101`;
+   * it becomes stream 1, half closed (local), whose response arrives over HTTP/2.
+   */
+  protected adoptUpgradedRequest(listener: StreamListener): Http2Stream {
+    const stream = this.newStream(1, listener);
+    this.streams.set(1, stream);
+    this.lastLocalStreamId = 1;
+    stream.headersSent = true;
+    stream.endSent = true;
+    stream.outgoing.ended = true;
+    this.transition(stream, "send_headers");
+    this.transition(stream, "send_end_stream");
+    return stream;
   }
 
   /**
@@ -1024,6 +1049,12 @@ function isEmptyFrame(frame: Frame): boolean {
     default:
       return false;
   }
+}
+
+function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 function hexKey(bytes: Uint8Array): string {
