@@ -15,7 +15,7 @@ export function sessionInfo(socket: BunSocket, unixPath: string | undefined): Se
     remote = { transport: "tcp", hostname: socket.remoteAddress, port: socket.remotePort };
     local = { transport: "tcp", hostname: socket.localAddress, port: socket.localPort };
   }
-  return { remote, local, alpnProtocol: alpnOf(socket) };
+  return { remote, local, alpnProtocol: alpnOf(socket), secure: isTlsSocket(socket) };
 }
 
 /** The negotiated ALPN protocol (Bun says `false` for none, `null` before the handshake). */

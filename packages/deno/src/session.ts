@@ -67,10 +67,11 @@ export function openSession(
   const remote = toAddress(conn.remoteAddr);
   const local = toAddress(conn.localAddr);
   const hostname = tlsHostname ?? (remote.transport === "tcp" ? remote.hostname : "");
+  const kind = socketKind(conn);
   const session = new DenoSession(
     driver,
-    { remote, local, alpnProtocol },
-    socketKind(conn),
+    { remote, local, alpnProtocol, secure: kind === "tls" },
+    kind,
     denoStartTls(driver, hostname),
   );
   return { driver, session };

@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { TLSSocket } from "node:tls";
 import type { Address, SessionInfo } from "@sansio/runtime-api";
 
 /** True when the socket is a TCP socket (it has an IP address), false for a unix socket. */
@@ -29,5 +30,5 @@ export function sessionInfo(
   alpnProtocol: string | null,
   unix?: { readonly local?: string; readonly remote?: string },
 ): SessionInfo {
-  return { ...socketAddresses(socket, unix), alpnProtocol };
+  return { ...socketAddresses(socket, unix), alpnProtocol, secure: socket instanceof TLSSocket };
 }

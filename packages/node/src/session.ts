@@ -1,6 +1,7 @@
 import type { Socket } from "node:net";
 import { type DriveOptions, Driver, DriverSession, type SessionInfo } from "@sansio/runtime-api";
 import { nodeStartTls } from "./start-tls.js";
+import { nodeTrace } from "./trace.js";
 import { type NodeReadMode, NodeTransport } from "./transport.js";
 
 /** How to drive one socket. */
@@ -23,7 +24,8 @@ export interface SocketSessionOptions {
  * (Options were checked with `checkDriveOptions` before the socket existed.)
  */
 export function openSession(socket: Socket, options: SocketSessionOptions): { driver: Driver; session: DriverSession } {
-  const driver = new Driver(options.drive);
+  const trace = nodeTrace(options.drive.trace);
+  const driver = new Driver(trace === options.drive.trace ? options.drive : { ...options.drive, trace });
   const transport = new NodeTransport(socket, driver, { reads: options.reads, companion: options.companion });
   driver.attach(transport);
   const startTls =

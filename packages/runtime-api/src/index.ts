@@ -44,7 +44,10 @@ export type {
   Runtime,
   ServerTlsOptions,
   Session,
+  SessionCloseReason,
+  SessionCounters,
   StartTlsOptions,
+  TraceEvent,
 } from "./runtime.js";
 export type { SessionInfo, StartTlsImpl } from "./session.js";
 export { abortable, closeOnAbort, DriverSession, isServerStartTls, throwIfAborted } from "./session.js";

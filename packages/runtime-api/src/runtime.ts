@@ -36,6 +36,40 @@ export interface ClientTlsOptions {
 /** STARTTLS on a live plain session: client options, or (server side) the certificate to present. */
 export type StartTlsOptions = ClientTlsOptions | ({ readonly isServer: true } & ServerTlsOptions);
 
+/** What a session has moved so far: readable at any time, final once `closed` settles. */
+export interface SessionCounters {
+  /** Bytes read from the socket. */
+  readonly bytesIn: number;
+  /** Bytes written to the socket (reported by the runtime as no longer needed). */
+  readonly bytesOut: number;
+  /** Reads: chunks delivered by the runtime (push) or reads completed (pull). */
+  readonly reads: number;
+  /** Writes completed. */
+  readonly writes: number;
+  /** The largest read buffer the session needed (owned memory; 0 while every chunk was consumed whole). */
+  readonly largestReadBuffer: number;
+  /** When the session opened (`Date.now()`), 0 before it started. */
+  readonly openedAt: number;
+  /** How long it has been open (ms on the driver's clock); frozen once it closed. */
+  readonly openFor: number;
+}
+
+/** Why a session closed: both sides finished, `close()` or a listener abort, a failure, or the runtime closed the socket. */
+export type SessionCloseReason = "graceful" | "aborted" | "failed" | "lost";
+
+/** One event in a session's life, for {@link DriveOptions.trace} (and Node's `diagnostics_channel`). */
+export type TraceEvent =
+  | { readonly type: "open"; readonly session: Session }
+  | { readonly type: "tls"; readonly session: Session; readonly alpnProtocol: string | null }
+  | { readonly type: "half-close"; readonly session: Session; readonly direction: "in" | "out" }
+  | { readonly type: "error"; readonly session: Session; readonly error: unknown }
+  | {
+      readonly type: "close";
+      readonly session: Session;
+      readonly reason: SessionCloseReason;
+      readonly counters: SessionCounters;
+    };
+
 /** Options every driven socket takes, on every runtime, with the same defaults. */
 export interface DriveOptions {
   /** Initial read buffer size in bytes. Default 16 KiB. */
@@ -44,6 +78,12 @@ export interface DriveOptions {
   readonly maxReadBufferSize?: number;
   /** Close the connection with `TimeoutError` after this many ms with no byte read or written. 0 (default) = never. */
   readonly idleTimeout?: number;
+  /**
+   * Called with every {@link TraceEvent} of the session: open, TLS established, half-close each way,
+   * error, close (with the reason and the final counters). Never on the hot path; a hook that throws
+   * is ignored. Default: none (no cost).
+   */
+  readonly trace?: (event: TraceEvent) => void;
 }
 
 /** How to listen: TCP (`hostname`, `port`) or a unix socket (`path`), optionally with TLS. */
@@ -91,6 +131,8 @@ export interface Session {
   startTls(options?: StartTlsOptions): Promise<void>;
   /** Abortive close: tear the socket down now. The connection gets `ConnectionClosedError` if it was still open. */
   close(): void;
+  /** Bytes and operations so far; final once `closed` settles. */
+  readonly counters: SessionCounters;
 }
 
 /** An open listener. Dispose it (`await using`) or `close()` it. */

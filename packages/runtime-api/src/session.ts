@@ -1,6 +1,6 @@
 import type { Driver } from "./driver/driver.js";
 import { AbortedError, UnsupportedError } from "./errors.js";
-import type { Address, Session, StartTlsOptions } from "./runtime.js";
+import type { Address, Session, SessionCounters, StartTlsOptions } from "./runtime.js";
 import type { Transport } from "./transport.js";
 
 /** What an adapter knows about a socket's ends. */
@@ -8,6 +8,8 @@ export interface SessionInfo {
   remote: Address;
   local: Address;
   alpnProtocol: string | null;
+  /** True when the socket is TLS from the start (traced as "tls" right after "open"). */
+  secure?: boolean;
 }
 
 /** How an adapter upgrades a live session to TLS: the TLS transport that replaces `old`, and the ALPN protocol. */
@@ -34,6 +36,7 @@ export class DriverSession implements Session {
     this.#driver = driver;
     this.#info = info;
     this.#startTls = startTls;
+    driver.bindSession(this, info.secure === true);
   }
 
   get remote(): Address {
@@ -47,6 +50,9 @@ export class DriverSession implements Session {
   }
   get closed(): Promise<void> {
     return this.#driver.closed;
+  }
+  get counters(): SessionCounters {
+    return this.#driver.counters;
   }
 
   async startTls(options?: StartTlsOptions): Promise<void> {
@@ -69,6 +75,7 @@ export class DriverSession implements Session {
       if (!begun) this.#tlsStarted = false;
       throw error;
     });
+    this.#driver.tlsEstablished(this.#info.alpnProtocol);
   }
 
   close(): void {

@@ -63,6 +63,7 @@ export function openSession(
       remote: parseSocketAddress(info.remoteAddress) ?? fallback,
       local: parseSocketAddress(info.localAddress) ?? UNKNOWN_ADDRESS,
       alpnProtocol: null,
+      secure: socket.secureTransport === "on" || socket.upgraded,
     },
     upgradable
       ? workersStartTls((next) => {

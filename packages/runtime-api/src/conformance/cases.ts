@@ -13,6 +13,7 @@ import {
   within,
   writesOf,
 } from "./harness.js";
+import { observeCases } from "./observe-cases.js";
 import { patternBytes } from "./servers.js";
 import { timerCases } from "./timer-cases.js";
 
@@ -446,4 +447,5 @@ export const conformanceCases: readonly ConformanceCase[] = [
     },
   },
   ...timerCases,
+  ...observeCases,
 ];

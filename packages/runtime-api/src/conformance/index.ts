@@ -4,6 +4,7 @@ export type { ExchangeOptions } from "./clients.js";
 export { Exchange, Firehose, PrefixedConnection, StartTlsClient } from "./clients.js";
 export type { RemoteEndpoints, Target } from "./harness.js";
 export { CaseContext, check, eventually, NotApplicable, sleep, within } from "./harness.js";
+export { observeCases } from "./observe-cases.js";
 export type { EchoOptions } from "./protocols.js";
 export { concatBytes, EchoConnection, SendAndCollect } from "./protocols.js";
 export { runConformance } from "./run.js";

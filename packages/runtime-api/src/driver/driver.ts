@@ -1,9 +1,10 @@
 import type { Clock, Connection } from "../connection.js";
 import { ConnectionClosedError, ConnectionLostError, SansioError, TimeoutError, toConnectionLost } from "../errors.js";
 import { ReadBuffer } from "../read-buffer.js";
-import type { DriveOptions } from "../runtime.js";
+import type { DriveOptions, Session, SessionCloseReason, TraceEvent } from "../runtime.js";
 import type { Transport, TransportSink } from "../transport.js";
 import { type DriverClock, monotonicClock } from "./clock.js";
+import { DriverCounters } from "./counters.js";
 import { checkDriveOptions } from "./options.js";
 import type { PumpHost } from "./pump-host.js";
 import { ReadPump } from "./read-pump.js";
@@ -42,6 +43,7 @@ export class Driver implements TransportSink, PumpHost {
   readonly closed: Promise<void>;
   readonly resumes: ResumeScheduler;
   readonly time: Timekeeper;
+  readonly counters: DriverCounters;
   readonly #clock: DriverClock;
   readonly #buffer: ReadBuffer;
   readonly #reads: ReadPump;
@@ -57,11 +59,21 @@ export class Driver implements TransportSink, PumpHost {
   #settle!: () => void;
   /** Told once when the socket is released (the listener's connection count). */
   #onClosed: (() => void) | undefined;
+  /** The trace hook of the drive options, or undefined (then no event is ever built). */
+  readonly #trace: ((event: TraceEvent) => void) | undefined;
+  /** The session handed to the application (set by it), for trace events. */
+  #session: Session | undefined;
+  /** The session was TLS from the start: traced right after "open". */
+  #secure = false;
+  /** Why the socket is being released (the first reason wins). */
+  #closeReason: SessionCloseReason | undefined;
 
   constructor(options: DriverOptions = {}) {
     checkDriveOptions(options);
     this.#clock = options.clock ?? monotonicClock;
     this.#buffer = new ReadBuffer(options.readBufferSize, options.maxReadBufferSize);
+    this.counters = new DriverCounters(this.#clock, this.#buffer);
+    this.#trace = options.trace;
     this.#reads = new ReadPump(this, this.#buffer);
     this.#writes = new WritePump(this);
     this.resumes = new ResumeScheduler(this.#reads.resume, this.#writes.resume, this.#turnEnded);
@@ -105,6 +117,18 @@ export class Driver implements TransportSink, PumpHost {
     this.#onClosed = callback;
   }
 
+  /** The session handed to the application (trace events carry it); `secure` when it is TLS from the start. */
+  bindSession(session: Session, secure: boolean): void {
+    this.#session = session;
+    this.#secure = secure;
+  }
+
+  /** STARTTLS finished: traced as "tls". */
+  tlsEstablished(alpnProtocol: string | null): void {
+    const session = this.#session;
+    if (this.#trace && session) this.#emit({ type: "tls", session, alpnProtocol });
+  }
+
   /**
    * Starts driving `connection` over the attached transport. `head` bytes (already read from the
    * socket) are offered first. The connection's clock is set before anything else is asked of it.
@@ -116,6 +140,12 @@ export class Driver implements TransportSink, PumpHost {
     if (!this.#transport) throw new SansioError("driver.start: attach a transport first");
     this.#connection = connection;
     this.#phase = "running";
+    this.counters.opened();
+    const session = this.#session;
+    if (this.#trace && session) {
+      this.#emit({ type: "open", session });
+      if (this.#secure) this.#emit({ type: "tls", session, alpnProtocol: session.alpnProtocol });
+    }
     this.#hasDeadlines = typeof connection.nextDeadline === "function";
     if (head && head.length > 0) this.#buffer.append(head);
     if (typeof connection.setClock === "function") {
@@ -160,6 +190,7 @@ export class Driver implements TransportSink, PumpHost {
     if (this.#phase === "released") return;
     if (this.#phase !== "releasing") {
       // The runtime closed the socket under us (peer reset, runtime timeout...).
+      this.#closeReason ??= "lost";
       this.#report(new ConnectionLostError("the socket was closed before the connection finished"));
     }
     this.#release();
@@ -193,6 +224,7 @@ export class Driver implements TransportSink, PumpHost {
       }
       return;
     }
+    this.#closeReason ??= error === undefined ? "aborted" : "failed";
     this.#report(error ?? new ConnectionClosedError("the session was closed"));
     this.#teardown(true);
   }
@@ -243,12 +275,21 @@ export class Driver implements TransportSink, PumpHost {
 
   /** Reports `error` to the connection (once) and tears the socket down abortively. */
   fail(error: unknown): void {
+    this.#closeReason ??= "failed";
     this.#report(error);
     this.#teardown(true);
   }
 
   sideDone(): void {
-    if (this.#reads.state === "done" && this.#writes.state === "done") this.#teardown(false);
+    if (this.#reads.state === "done" && this.#writes.state === "done") {
+      this.#closeReason ??= "graceful";
+      this.#teardown(false);
+    }
+  }
+
+  halfClosed(direction: "in" | "out"): void {
+    const session = this.#session;
+    if (this.#trace && session) this.#emit({ type: "half-close", session, direction });
   }
 
   // ---- time -----------------------------------------------------------------------------------
@@ -293,6 +334,17 @@ export class Driver implements TransportSink, PumpHost {
     } catch {
       // A protocol that throws from reportError has nothing left to tell; the socket still closes.
     }
+    const session = this.#session;
+    if (this.#trace && session) this.#emit({ type: "error", session, error });
+  }
+
+  /** Calls the trace hook; a hook that throws is ignored (observing must not break the session). */
+  #emit(event: TraceEvent): void {
+    try {
+      this.#trace?.(event);
+    } catch {
+      // Ignored, as documented on DriveOptions.trace.
+    }
   }
 
   #teardown(abortive: boolean): void {
@@ -320,6 +372,16 @@ export class Driver implements TransportSink, PumpHost {
     if (this.#phase === "released") return;
     this.#phase = "released";
     this.#endSides();
+    this.counters.closed();
+    const session = this.#session;
+    if (this.#trace && session && this.#connection) {
+      this.#emit({
+        type: "close",
+        session,
+        reason: this.#closeReason ?? "lost",
+        counters: this.counters.snapshot(),
+      });
+    }
     this.#settle();
     const onClosed = this.#onClosed;
     this.#onClosed = undefined;

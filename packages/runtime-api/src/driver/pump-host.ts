@@ -1,5 +1,6 @@
 import type { Connection } from "../connection.js";
 import type { Transport } from "../transport.js";
+import type { DriverCounters } from "./counters.js";
 import type { ResumeScheduler } from "./resumes.js";
 import type { Timekeeper } from "./timekeeper.js";
 
@@ -26,10 +27,14 @@ export interface PumpHost {
   readonly resumes: ResumeScheduler;
   /** Keeps the idle timeout and the protocol's deadline. */
   readonly time: Timekeeper;
+  /** The session's counters (bytes and operations each way). */
+  readonly counters: DriverCounters;
   /** True when the pumps may run: the driver is running (not switching to TLS, not releasing). */
   readonly running: boolean;
   /** A throw from the connection, a broken rule or a limit: report it and tear the socket down. */
   fail(error: unknown): void;
   /** One side reached "done": the driver releases the socket once both have. */
   sideDone(): void;
+  /** A FIN went by: the peer's ("in") or ours ("out"). Traced when someone listens. */
+  halfClosed(direction: "in" | "out"): void;
 }

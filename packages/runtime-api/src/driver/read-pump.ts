@@ -30,7 +30,10 @@ export class ReadPump {
   /** Push transports: a chunk arrived. The buffer keeps nothing of it once this returns. */
   data(chunk: Uint8Array): void {
     if (this.state === "done") return;
-    this.#host.time.touch();
+    const host = this.#host;
+    host.time.touch();
+    host.counters.bytesIn += chunk.length;
+    host.counters.reads++;
     const buffer = this.#buffer;
     buffer.adopt(chunk);
     if (this.state === "io") this.state = "idle";
@@ -47,7 +50,10 @@ export class ReadPump {
   /** Pull transports: `n` bytes were read into the buffer's free space. */
   filled(n: number): void {
     if (this.state === "done") return;
-    this.#host.time.touch();
+    const host = this.#host;
+    host.time.touch();
+    host.counters.bytesIn += n;
+    host.counters.reads++;
     this.#buffer.commit(n);
     if (this.state === "io") this.state = "idle";
     this.run();
@@ -55,8 +61,9 @@ export class ReadPump {
 
   /** The peer finished sending. */
   eof(): void {
-    if (this.state === "done") return;
+    if (this.state === "done" || this.#eof) return;
     this.#eof = true;
+    this.#host.halfClosed("in");
     if (this.state === "io") this.state = "idle";
     this.run();
   }

@@ -101,6 +101,7 @@ export class WritePump {
       if (op.kind === "close") {
         this.state = "done";
         transport.shutdownWrite();
+        host.halfClosed("out");
         host.sideDone();
         return;
       }
@@ -137,6 +138,8 @@ export class WritePump {
       return false;
     }
     host.time.touch();
+    host.counters.bytesOut += written;
+    host.counters.writes++;
     host.connection.reportWriteResult(written);
     return true;
   }

@@ -116,10 +116,15 @@ export class MemoryRuntime implements Runtime {
     const clock = this.clock;
     const serverDriver = new Driver({ ...endpoint.options, clock });
     serverDriver.attach(new MemoryTransport(serverDriver, toServer, toClient, plan));
-    const serverSession = new DriverSession(serverDriver, { remote: local, local: remote, alpnProtocol: alpn }, noTls);
+    const secure = endpoint.options.tls !== undefined;
+    const serverSession = new DriverSession(
+      serverDriver,
+      { remote: local, local: remote, alpnProtocol: alpn, secure },
+      noTls,
+    );
     const clientDriver = new Driver({ ...options, clock });
     clientDriver.attach(new MemoryTransport(clientDriver, toClient, toServer, plan));
-    const clientSession = new DriverSession(clientDriver, { remote, local, alpnProtocol: alpn }, noTls);
+    const clientSession = new DriverSession(clientDriver, { remote, local, alpnProtocol: alpn, secure }, noTls);
 
     acceptConnection(endpoint.listener, serverDriver, serverSession, endpoint.accept);
     startClientConnection(clientDriver, clientSession, connection);
