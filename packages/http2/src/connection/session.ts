@@ -103,9 +103,9 @@ export abstract class Http2Session implements Connection {
   ) {
     const o = resolveOptions(options);
     this.options = o;
-    // gatherBelow 0: every chunk by reference. Works around an OutputQueue bug (a gathered chunk followed by
-    // one queued by reference is lost from the write operation); see the report of this package's helper.
-    this.out = new OutputQueue({ highWaterMark: o.writeHighWaterMark, gatherBelow: 0 });
+    // Small frames (headers, control frames, small DATA) are gathered into few iovecs; large DATA
+    // payloads go by reference (they are not changed once queued).
+    this.out = new OutputQueue({ highWaterMark: o.writeHighWaterMark });
     this.encoder = new HpackEncoder();
     this.decoder = new HpackDecoder({ maxHeaderListSize: o.maxHeaderListSize, maxStringLength: o.maxHeaderListSize });
     this.assembler = new HeaderBlockAssembler({
