@@ -6,6 +6,7 @@ import {
   type ReadOperation,
   type Session,
   UnsupportedError,
+  UpgradableConnection,
   type WriteOperation,
   type WriteResult,
 } from "@sansio/runtime-api";
@@ -30,7 +31,6 @@ import type {
   ServerOptions,
 } from "./server-types.js";
 import { reasonPhrase } from "./status.js";
-import { ClockedUpgradableConnection } from "./upgradable.js";
 import { handledRejection } from "./write-helpers.js";
 
 /**
@@ -693,7 +693,7 @@ function earliest(a: number | undefined, b: number | undefined): number | undefi
 /** Makes the HTTP/1.1 server connection for one socket, able to switch protocols (`response.upgrade`). */
 export function createServerConnection(handler: Handler, options?: ServerOptions): Connection {
   const server = new ServerConnection(handler, options);
-  const upgradable = new ClockedUpgradableConnection(server);
+  const upgradable = new UpgradableConnection(server);
   server.setUpgrader((next) => upgradable.upgrade(next));
   return upgradable;
 }

@@ -1,11 +1,14 @@
-import type { Connection, ReadOperation, WriteOperation, WriteResult } from "./connection.js";
+import type { Clock, Connection, ReadOperation, WriteOperation, WriteResult } from "./connection.js";
 
 /**
  * A {@link Connection} whose protocol can be swapped while the socket stays open (HTTP/1.1 to
  * WebSocket or h2c). It delegates to the current protocol. `upgrade(next)`:
  * - shuts the old protocol down and sends the rest of its output first (until it yields or closes),
  * - hands every byte the old protocol did not consume to `next` (they stay in the driver's buffer),
- * - wakes any pending yield so the driver asks `next` at once.
+ * - wakes any pending yield so the driver asks `next` at once,
+ * - gives `next` the driver's clock (`setClock`), so its deadlines run after the switch.
+ *
+ * The time methods (`setClock`, `nextDeadline`, `handleTimeout`) go to the protocol now in charge.
  */
 export class UpgradableConnection implements Connection {
   #current: Connection;
@@ -13,6 +16,8 @@ export class UpgradableConnection implements Connection {
   #writeOwner: Connection | undefined;
   #readResume: (() => void) | undefined;
   #writeResume: (() => void) | undefined;
+  /** The driver's clock, once given: handed to each protocol upgraded to. */
+  #clock: Clock | undefined;
 
   constructor(initial: Connection) {
     this.#current = initial;
@@ -27,6 +32,7 @@ export class UpgradableConnection implements Connection {
   upgrade(next: Connection): void {
     const old = this.#current;
     if (next === old) return;
+    if (this.#clock !== undefined) next.setClock?.(this.#clock);
     this.#current = next;
     this.#draining = old;
     old.shutdown();
@@ -82,6 +88,17 @@ export class UpgradableConnection implements Connection {
   }
   shutdown(): void {
     this.#current.shutdown();
+  }
+
+  setClock(clock: Clock): void {
+    this.#clock = clock;
+    this.#current.setClock?.(clock);
+  }
+  nextDeadline(): number | undefined {
+    return this.#current.nextDeadline?.();
+  }
+  handleTimeout(now: number): void {
+    this.#current.handleTimeout?.(now);
   }
 
   #wake(): void {

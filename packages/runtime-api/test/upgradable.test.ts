@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Clock } from "../src/connection.js";
 import { Driver } from "../src/driver/driver.js";
 import { UpgradableConnection } from "../src/upgradable.js";
 import { FakeTransport, flush } from "./fake-transport.js";
@@ -61,5 +62,57 @@ describe("UpgradableConnection", () => {
     expect(first).toEqual({ kind: "write", iovecs: [new Uint8Array([1])] });
     expect(second).toEqual({ kind: "write", iovecs: [new Uint8Array([2])] });
     expect(old.results).toEqual([1]);
+  });
+});
+
+describe("UpgradableConnection and time", () => {
+  /** A protocol that only keeps time: it records the clock, and its deadline is whatever the test sets. */
+  class Timed extends Scripted {
+    clock: Clock | undefined;
+    deadline: number | undefined;
+    timeouts: number[] = [];
+    setClock(clock: Clock): void {
+      this.clock = clock;
+    }
+    nextDeadline(): number | undefined {
+      return this.deadline;
+    }
+    handleTimeout(now: number): void {
+      this.timeouts.push(now);
+    }
+  }
+
+  it("gives the clock to the current protocol and to each one upgraded to", () => {
+    const old = new Timed();
+    const next = new Timed();
+    const upgradable = new UpgradableConnection(old);
+    const clock: Clock = { now: () => 7 };
+    upgradable.setClock(clock);
+    expect(old.clock).toBe(clock);
+    expect(next.clock).toBeUndefined();
+    upgradable.upgrade(next);
+    expect(next.clock).toBe(clock);
+  });
+
+  it("asks the protocol now in charge for its deadline and passes timeouts to it only", () => {
+    const old = new Timed();
+    old.deadline = 100;
+    const next = new Timed();
+    next.deadline = 250;
+    const upgradable = new UpgradableConnection(old);
+    expect(upgradable.nextDeadline()).toBe(100);
+    upgradable.handleTimeout(100);
+    upgradable.upgrade(next);
+    expect(upgradable.nextDeadline()).toBe(250);
+    upgradable.handleTimeout(250);
+    expect(old.timeouts).toEqual([100]);
+    expect(next.timeouts).toEqual([250]);
+  });
+
+  it("a protocol without time methods has no deadline", () => {
+    const upgradable = new UpgradableConnection(new Scripted());
+    upgradable.setClock({ now: () => 0 });
+    expect(upgradable.nextDeadline()).toBeUndefined();
+    expect(() => upgradable.handleTimeout(0)).not.toThrow();
   });
 });

@@ -1,6 +1,5 @@
 import { type ClientConnection, type ClientResponse, createClientConnection, hasToken } from "@sansio/http1";
 import {
-  type Clock,
   type Connection,
   type ConnectOptions,
   type Runtime,
@@ -30,29 +29,6 @@ export interface ConnectWebSocketOptions extends HandshakeOptions {
 }
 
 /**
- * An {@link UpgradableConnection} that also passes the driver's time through (`setClock`,
- * `nextDeadline`, `handleTimeout`), so the WebSocket's close and keep-alive timers run after the switch.
- */
-class TimedUpgradable extends UpgradableConnection {
-  #clock: Clock | undefined;
-
-  setClock(clock: Clock): void {
-    this.#clock = clock;
-    this.current.setClock?.(clock);
-  }
-  nextDeadline(): number | undefined {
-    return this.current.nextDeadline?.();
-  }
-  handleTimeout(now: number): void {
-    this.current.handleTimeout?.(now);
-  }
-  override upgrade(next: Connection): void {
-    if (this.#clock !== undefined) next.setClock?.(this.#clock);
-    super.upgrade(next);
-  }
-}
-
-/**
  * The client side of the opening handshake (RFC 6455 §4.1) as a sans-IO pair: drive `connection` on any
  * socket (`runtime.connect`, or an adapter's `drive()`), then await `open(target)` for the WebSocket.
  */
@@ -70,7 +46,7 @@ export interface ClientHandshake {
 /** Makes a {@link ClientHandshake} for a server known as `host` (the `Host` header, e.g. `"example.com:8080"`). */
 export function clientHandshake(host: string, options: HandshakeOptions = {}): ClientHandshake {
   const http = createClientConnection({ host });
-  const connection = new TimedUpgradable(http);
+  const connection = new UpgradableConnection(http);
   return {
     connection,
     open: (target) => openOver(http, connection, target, options),
