@@ -38,8 +38,9 @@ import { HpackEncoder } from "../hpack/encoder.js";
 import { ReceiveWindow, SendWindow } from "../state/flow.js";
 import { type Http2Settings, INITIAL_SETTINGS, SettingsNegotiation } from "../state/settings.js";
 import { isActive, type StreamEvent, streamTransition } from "../state/stream-state.js";
-import { TokenBucket } from "../state/token-bucket.js";
 import type { Http2Body } from "./body.js";
+import { Deadlines } from "./deadlines.js";
+import { FloodGuard } from "./flood-guard.js";
 import { type Http2Options, type ResolvedOptions, resolveOptions } from "./options.js";
 import { Http2Stream, type StreamListener } from "./stream.js";
 
@@ -82,18 +83,11 @@ export abstract class Http2Session implements Connection {
   private phase: "preface" | "settings" | "open";
   private readDone = false;
   private clock: Clock | undefined;
-  private settingsDeadline: number | undefined;
-  /** When the peer last sent us anything, and when an unanswered keep-alive PING times out. */
-  private lastHeard = 0;
-  private keepAliveDeadline: number | undefined;
+  private readonly deadlines: Deadlines;
+  private readonly guard: FloodGuard;
   private readonly pings = new Map<string, { readonly sent: number; readonly answer: Deferred<number> }>();
   private pingCounter = 0;
-  private readonly pingBucket: TokenBucket;
-  private readonly settingsBucket: TokenBucket;
-  private readonly resetBucket: TokenBucket;
-  private emptyFrames = 0;
   private readonly initialSettings: string;
-  private queuedControlFrames = 0;
 
   constructor(
     /** True for the server side: it reads the client preface first and opens even stream ids (pushes). */
@@ -113,9 +107,8 @@ export abstract class Http2Session implements Connection {
       maxBlockBytes: 2 * o.maxHeaderListSize,
     });
     this.connectionReceive = new ReceiveWindow(DEFAULT_INITIAL_WINDOW_SIZE);
-    this.pingBucket = new TokenBucket(o.pingBurst, o.pingRate);
-    this.settingsBucket = new TokenBucket(o.settingsBurst, o.settingsRate);
-    this.resetBucket = new TokenBucket(o.resetBurst, o.resetRate);
+    this.deadlines = new Deadlines(o.settingsTimeout, o.keepAliveInterval, o.keepAliveTimeout);
+    this.guard = new FloodGuard(o);
     this.phase = isServer ? "preface" : "settings";
 
     if (!isServer) this.emit(CONNECTION_PREFACE);
@@ -154,41 +147,29 @@ export abstract class Http2Session implements Connection {
 
   setClock(clock: Clock): void {
     this.clock = clock;
-    this.lastHeard = clock.now();
-    if (this.negotiation.pending > 0 && this.settingsDeadline === undefined) {
-      this.settingsDeadline = clock.now() + this.options.settingsTimeout;
-    }
+    this.deadlines.start(clock.now(), this.negotiation.pending > 0);
   }
 
   nextDeadline(): number | undefined {
-    if (this.failure !== null) return undefined;
-    const interval = this.options.keepAliveInterval;
-    const keepAlive = interval > 0 ? (this.keepAliveDeadline ?? this.lastHeard + interval) : undefined;
-    if (this.settingsDeadline === undefined) return keepAlive;
-    return keepAlive === undefined ? this.settingsDeadline : Math.min(keepAlive, this.settingsDeadline);
+    return this.deadlines.next();
   }
 
   handleTimeout(now: number): void {
-    if (this.settingsDeadline !== undefined && now >= this.settingsDeadline) {
-      this.settingsDeadline = undefined;
-      this.fatal(connectionError("SETTINGS_TIMEOUT", "the peer did not acknowledge our SETTINGS in time"));
-      return;
-    }
-    const interval = this.options.keepAliveInterval;
-    if (interval <= 0 || this.failure !== null) return;
-    if (this.keepAliveDeadline !== undefined) {
-      if (now < this.keepAliveDeadline) return;
-      this.keepAliveDeadline = undefined;
-      const error = new TimeoutError(
-        `no answer from the peer within ${this.options.keepAliveTimeout} ms of a keep-alive PING`,
-      );
-      this.end(error);
-      this.out.discard(error);
-      return;
-    }
-    if (now >= this.lastHeard + interval) {
-      this.keepAliveDeadline = now + this.options.keepAliveTimeout;
-      this.ping().catch(() => {});
+    switch (this.deadlines.due(now)) {
+      case "settings-timeout":
+        this.fatal(connectionError("SETTINGS_TIMEOUT", "the peer did not acknowledge our SETTINGS in time"));
+        return;
+      case "keep-alive-ping":
+        this.ping().catch(() => {});
+        return;
+      case "keep-alive-dead": {
+        const error = new TimeoutError(
+          `no answer from the peer within ${this.options.keepAliveTimeout} ms of a keep-alive PING`,
+        );
+        this.end(error);
+        this.out.discard(error);
+        return;
+      }
     }
   }
 
@@ -230,7 +211,7 @@ export abstract class Http2Session implements Connection {
 
   reportWriteResult(result: WriteResult): void {
     this.out.reportWriteResult(result);
-    if (this.out.bytes === 0) this.queuedControlFrames = 0;
+    if (this.out.bytes === 0) this.guard.outputDrained();
     if (result === "closed") {
       this.readDone = true;
       this.end(new ConnectionClosedError("the peer is gone: the connection's output could not be written"));
@@ -429,7 +410,7 @@ export abstract class Http2Session implements Connection {
   /** A stream-scoped error of ours: reset the stream with the code, counting toward the reset limit. */
   protected failStream(error: Http2ProtocolError): void {
     const stream = this.streams.get(error.streamId);
-    if (!this.resetBucket.take(this.now())) {
+    if (!this.guard.reset(this.now())) {
       this.fatal(connectionError("ENHANCE_YOUR_CALM", "too many stream errors caused by the peer"));
       return;
     }
@@ -443,10 +424,7 @@ export abstract class Http2Session implements Connection {
   // ---- reading frames ----
 
   private consume(buffer: Uint8Array, offset: number, length: number): number {
-    if (length > 0) {
-      this.lastHeard = this.now();
-      this.keepAliveDeadline = undefined;
-    }
+    if (length > 0) this.deadlines.heard(this.now());
     const end = offset + length;
     let at = offset;
     if (this.phase === "preface") {
@@ -488,7 +466,12 @@ export abstract class Http2Session implements Connection {
       }
       this.phase = "open";
     }
-    if (!this.countEmpty(frame)) return;
+    if (!this.guard.frame(frame)) {
+      this.fatal(
+        connectionError("ENHANCE_YOUR_CALM", `more than ${this.options.maxEmptyFrames} empty frames in a row`),
+      );
+      return;
+    }
     if (frame.type !== "continuation") {
       const error = this.assembler.checkInterleaving(
         frame.type.toUpperCase(),
@@ -553,17 +536,6 @@ export abstract class Http2Session implements Connection {
       case "unknown":
         return;
     }
-  }
-
-  /** Counts frames that carry nothing (CVE-2019-9518); too many in a row end the connection (returns false). */
-  private countEmpty(frame: Frame): boolean {
-    if (!isEmptyFrame(frame)) {
-      this.emptyFrames = 0;
-      return true;
-    }
-    if (++this.emptyFrames <= this.options.maxEmptyFrames) return true;
-    this.fatal(connectionError("ENHANCE_YOUR_CALM", `more than ${this.options.maxEmptyFrames} empty frames in a row`));
-    return false;
   }
 
   private onHeaderFragment(streamId: number, fragment: Uint8Array, endHeaders: boolean, endStream: boolean): void {
@@ -722,7 +694,7 @@ export abstract class Http2Session implements Connection {
       return;
     }
     if (stream.state === "closed") return;
-    if (this.isServer && !this.resetBucket.take(this.now())) {
+    if (this.isServer && !this.guard.reset(this.now())) {
       this.fatal(connectionError("ENHANCE_YOUR_CALM", "too many streams reset (rapid reset)"));
       return;
     }
@@ -744,7 +716,7 @@ export abstract class Http2Session implements Connection {
     if (ack) {
       const change = this.negotiation.acknowledged();
       if (change === null) return;
-      this.settingsDeadline = this.negotiation.pending > 0 ? this.now() + this.options.settingsTimeout : undefined;
+      this.deadlines.settingsAcknowledged(this.now(), this.negotiation.pending > 0);
       const { before, after } = change;
       if (after.headerTableSize !== before.headerTableSize) this.decoder.setMaxDynamicTableSize(after.headerTableSize);
       const delta = after.initialWindowSize - before.initialWindowSize;
@@ -752,7 +724,7 @@ export abstract class Http2Session implements Connection {
         for (const stream of this.streams.values()) stream.receiveWindow.adjust(delta, after.initialWindowSize);
       return;
     }
-    if (!this.settingsBucket.take(this.now())) {
+    if (!this.guard.settings(this.now())) {
       this.fatal(connectionError("ENHANCE_YOUR_CALM", "SETTINGS flood"));
       return;
     }
@@ -787,7 +759,7 @@ export abstract class Http2Session implements Connection {
       ping.answer.resolve(this.now() - ping.sent);
       return;
     }
-    if (!this.pingBucket.take(this.now())) {
+    if (!this.guard.ping(this.now())) {
       this.fatal(connectionError("ENHANCE_YOUR_CALM", "PING flood"));
       return;
     }
@@ -979,7 +951,7 @@ export abstract class Http2Session implements Connection {
 
   /** Queues a control frame answering the peer; too many unsent ones mean the peer does not read. */
   private writeControl(frame: Uint8Array): void {
-    if (++this.queuedControlFrames > this.options.maxQueuedControlFrames) {
+    if (!this.guard.controlQueued()) {
       this.fatal(connectionError("ENHANCE_YOUR_CALM", "the peer does not read our control frames"));
       return;
     }
@@ -999,7 +971,7 @@ export abstract class Http2Session implements Connection {
     if (this.failure !== null) return;
     this.failure = error;
     this.readDone = true;
-    this.settingsDeadline = undefined;
+    this.deadlines.stop();
     for (const stream of [...this.streams.values()]) {
       if (stream.state === "closed") continue;
       stream.state = "closed";
@@ -1035,21 +1007,6 @@ const IGNORED: StreamListener = {
   failed: () => {},
   closed: () => {},
 };
-
-/** A frame that carries nothing and changes nothing: empty DATA or header fragments that do not end, unknown types. */
-function isEmptyFrame(frame: Frame): boolean {
-  switch (frame.type) {
-    case "data":
-      return frame.data.length === 0 && !frame.endStream;
-    case "headers":
-    case "continuation":
-      return frame.fragment.length === 0 && !frame.endHeaders;
-    case "unknown":
-      return true;
-    default:
-      return false;
-  }
-}
 
 function base64url(bytes: Uint8Array): string {
   let binary = "";
