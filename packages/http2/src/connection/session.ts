@@ -24,7 +24,6 @@ import type { Frame } from "../frame/frames.js";
 import { HeaderBlockAssembler } from "../frame/header-block.js";
 import { readFrame, typeName } from "../frame/parse.js";
 import {
-  dataFrameHeader,
   goawayFrame,
   headersFrames,
   pingFrame,
@@ -39,6 +38,7 @@ import { ReceiveWindow, SendWindow } from "../state/flow.js";
 import { type Http2Settings, INITIAL_SETTINGS, SettingsNegotiation } from "../state/settings.js";
 import { isActive, type StreamEvent, streamTransition } from "../state/stream-state.js";
 import type { Http2Body } from "./body.js";
+import { DataScheduler } from "./data-scheduler.js";
 import { Deadlines } from "./deadlines.js";
 import { FloodGuard } from "./flood-guard.js";
 import { type Http2Options, type ResolvedOptions, resolveOptions } from "./options.js";
@@ -66,8 +66,7 @@ export abstract class Http2Session implements Connection {
   private openBlock = { streamId: 0, endStream: false, promisedStreamId: 0 };
   private readonly connectionSend = new SendWindow(DEFAULT_INITIAL_WINDOW_SIZE);
   private readonly connectionReceive: ReceiveWindow;
-  /** Streams with something to send, in round-robin order. */
-  private readonly ready = new Set<Http2Stream>();
+  private readonly scheduler: DataScheduler;
   private readonly reader = new PendingResume();
   private readonly closedIds: number[] = [];
   /** Highest stream identifier the peer opened, and we opened. */
@@ -107,6 +106,24 @@ export abstract class Http2Session implements Connection {
       maxBlockBytes: 2 * o.maxHeaderListSize,
     });
     this.connectionReceive = new ReceiveWindow(DEFAULT_INITIAL_WINDOW_SIZE);
+    const session = this;
+    this.scheduler = new DataScheduler(
+      {
+        get queued() {
+          return session.out.bytes;
+        },
+        get open() {
+          return session.out.state === "open";
+        },
+        emit: (bytes) => this.emit(bytes),
+        maxFrameSize: () => this.negotiation.remote.maxFrameSize,
+        trailerFrames: (stream, trailers) =>
+          headersFrames(stream.id, this.encoder.encode(trailers), true, this.negotiation.remote.maxFrameSize),
+        ended: (stream) => this.sentEnd(stream),
+      },
+      this.connectionSend,
+      o.writeHighWaterMark,
+    );
     this.deadlines = new Deadlines(o.settingsTimeout, o.keepAliveInterval, o.keepAliveTimeout);
     this.guard = new FloodGuard(o);
     this.phase = isServer ? "preface" : "settings";
@@ -742,7 +759,7 @@ export abstract class Http2Session implements Connection {
           this.fatal(connectionError("FLOW_CONTROL_ERROR", "SETTINGS_INITIAL_WINDOW_SIZE overflows a stream window"));
           return;
         }
-        if (delta > 0 && stream.outgoing.pending) this.ready.add(stream);
+        if (delta > 0 && stream.outgoing.pending && stream.headersSent) this.scheduler.add(stream);
       }
     }
     this.writeControl(settingsAckFrame());
@@ -804,76 +821,16 @@ export abstract class Http2Session implements Connection {
   // ---- sending DATA as the windows allow ----
 
   private markReady(stream: Http2Stream): void {
-    if (stream.headersSent && stream.id !== 0) this.ready.add(stream);
-    this.fillData();
+    this.scheduler.add(stream);
   }
 
-  /** Moves body bytes of ready streams into the output, round robin, while windows and the output's high-water mark allow. */
   private fillData(): void {
-    if (this.out.state !== "open" || this.ready.size === 0) return;
-    const limit = this.options.writeHighWaterMark;
-    let progressed = true;
-    while (progressed && this.out.bytes < limit && this.ready.size > 0) {
-      progressed = false;
-      for (const stream of this.ready) {
-        if (this.out.bytes >= limit) break;
-        if (this.sendFrom(stream)) progressed = true;
-      }
-    }
+    this.scheduler.fill();
   }
 
-  /** Sends one DATA frame (or the end) from `stream`; false when it cannot send now. */
-  private sendFrom(stream: Http2Stream): boolean {
-    const outgoing = stream.outgoing;
-    if (stream.endSent || stream.state === "closed") {
-      this.ready.delete(stream);
-      return false;
-    }
-    if (outgoing.bytes > 0) {
-      const n = Math.min(
-        outgoing.bytes,
-        stream.sendWindow.available,
-        this.connectionSend.available,
-        this.negotiation.remote.maxFrameSize,
-      );
-      if (n <= 0) {
-        if (stream.sendWindow.available <= 0) this.ready.delete(stream);
-        return false;
-      }
-      const chunk = outgoing.take(n);
-      stream.sendWindow.consume(chunk.length);
-      this.connectionSend.consume(chunk.length);
-      const last = outgoing.bytes === 0 && outgoing.ended && outgoing.trailers === null;
-      this.emit(dataFrameHeader(stream.id, chunk.length, last));
-      this.emit(chunk);
-      if (last) this.sentEnd(stream);
-      return true;
-    }
-    if (!outgoing.ended) {
-      this.ready.delete(stream);
-      return false;
-    }
-    const trailers = outgoing.trailers;
-    outgoing.trailers = null;
-    if (trailers !== null) {
-      for (const iovec of headersFrames(
-        stream.id,
-        this.encoder.encode(trailers),
-        true,
-        this.negotiation.remote.maxFrameSize,
-      )) {
-        this.emit(iovec);
-      }
-    } else {
-      this.emit(dataFrameHeader(stream.id, 0, true));
-    }
-    this.sentEnd(stream);
-    return true;
-  }
-
+  /** Our END_STREAM went out on `stream` (from the scheduler). */
   private sentEnd(stream: Http2Stream): void {
     stream.endSent = true;
-    this.ready.delete(stream);
     if (this.transition(stream, "send_end_stream")) this.closeIfDone(stream);
   }
 
@@ -918,7 +875,7 @@ export abstract class Http2Session implements Connection {
   /** The stream failed (reset by either side, or abandoned after a GOAWAY): settle it, sending nothing. */
   protected abandon(stream: Http2Stream, error: Http2StreamError): void {
     if (stream.state !== "closed") this.setState(stream, "closed");
-    this.ready.delete(stream);
+    this.scheduler.remove(stream);
     stream.outgoing.fail(error);
     stream.body?.fail(error);
     stream.listener.failed(error);
@@ -928,7 +885,7 @@ export abstract class Http2Session implements Connection {
 
   /** Keeps a closed stream a while (late frames on it get STREAM_CLOSED), then forgets it. */
   private retire(stream: Http2Stream): void {
-    this.ready.delete(stream);
+    this.scheduler.remove(stream);
     this.closedIds.push(stream.id);
     if (this.closedIds.length > RETAINED_CLOSED_STREAMS) this.streams.delete(this.closedIds.shift() as number);
   }
@@ -980,7 +937,7 @@ export abstract class Http2Session implements Connection {
       stream.listener.failed(error);
     }
     this.streams.clear();
-    this.ready.clear();
+    this.scheduler.clear();
     for (const { answer } of this.pings.values()) answer.reject(error);
     this.pings.clear();
     this.connectionEnded(error);
