@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Http2Handler } from "../src/index.js";
-import { h2Memory, IO_PLANS, utf8 } from "./helpers.js";
+import { h2Memory, IO_PLANS, sleep, utf8 } from "./helpers.js";
 
 const echo: Http2Handler = async (request, response) => {
   const body = await request.body.text();
@@ -95,6 +95,34 @@ describe("message semantics", () => {
     }
     const streamed = await client.request({ method: "POST", path: "/stream", body: parts() });
     expect(await streamed.body.text()).toBe("ab!");
+    client.shutdown();
+    await close();
+  });
+});
+
+describe("flow control bounds memory", () => {
+  it("a server that never reads: the client's writes wait, queuing at most window + high-water mark", async () => {
+    const { connect, close } = await h2Memory(() => {}); // never reads, never answers
+    const client = await connect({ writeHighWaterMark: 32 * 1024 });
+    const stream = client.stream({ method: "PUT" });
+    const chunk = new Uint8Array(8 * 1024);
+    let accepted = 0;
+    const writing = (async () => {
+      for (let i = 0; i < 1000; i++) {
+        await stream.write(chunk);
+        accepted++;
+      }
+    })().catch(() => {});
+    await sleep(100);
+    // 64 KiB of stream window went to the server, then 32 KiB wait in our queue: about 12 chunks.
+    expect(accepted).toBeGreaterThan(8);
+    expect(accepted).toBeLessThanOrEqual(Math.ceil((65535 + 32 * 1024) / chunk.length) + 1);
+    await sleep(100);
+    const stalled = accepted;
+    await sleep(100);
+    expect(accepted).toBe(stalled); // still waiting: nothing more is taken
+    stream.cancel();
+    await writing;
     client.shutdown();
     await close();
   });
