@@ -110,7 +110,7 @@ function splitFields(
     const value = list[i + 1] as string;
     const badName = checkName(name);
     if (badName !== null) return { malformed: badName };
-    if (/[\0\r\n]/.test(value) || /^[ \t]|[ \t]$/.test(value)) return { malformed: `invalid value of ${name}` };
+    if (!validValue(value)) return { malformed: `invalid value of ${name}` };
     if (name.charCodeAt(0) === 0x3a) {
       if (regularSeen) return { malformed: `pseudo-header ${name} after a regular field` };
       const error = pseudo(name, value);
@@ -140,6 +140,20 @@ function checkName(name: string): string | null {
     if (c <= 0x20 || c >= 0x7f || c === 0x3a) return `invalid field name ${JSON.stringify(name)}`;
   }
   return null;
+}
+
+/** No NUL, CR or LF, and no leading or trailing space or tab (RFC 9113 §8.2.1). */
+function validValue(value: string): boolean {
+  const n = value.length;
+  if (n === 0) return true;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(n - 1);
+  if (first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09) return false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x00 || c === 0x0a || c === 0x0d) return false;
+  }
+  return true;
 }
 
 function headerValue(headers: readonly string[], name: string): string | undefined {
