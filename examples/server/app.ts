@@ -1,22 +1,29 @@
-// The demo app: one HTTP/1.1 handler, served by @sansio/http1 on any sansio runtime adapter.
-// Runtime entries (node.ts, deno.ts, bun.ts) differ only in the adapter they import.
+// The demo app: one set of routes, served by @sansio/http1 and @sansio/http2 alike on any sansio
+// runtime adapter (serve.ts wires it up; node.ts, deno.ts and bun.ts differ only in the adapter).
 
-import {
-  type Handler,
-  HttpParseError,
-  http1Server,
-  type IncomingRequest,
-  type ObservedResponseHead,
-  type ServerOptions,
-} from "@sansio/http1";
-import {
-  type Address,
-  ConnectionClosedError,
-  ConnectionLostError,
-  type Listener,
-  type Runtime,
-  TimeoutError,
-} from "@sansio/runtime-api";
+import type { Body, ResponseWriter } from "@sansio/http1";
+import type { Session } from "@sansio/runtime-api";
+import { WS_PAGE } from "./websocket.ts";
+
+/**
+ * What the routes read of a request: the part @sansio/http1's `IncomingRequest` and @sansio/http2's
+ * `Http2Request` share, so one handler serves both protocols without adapting either.
+ */
+export interface DemoRequest {
+  /** `"HTTP/1.1"`, `"HTTP/1.0"` or `"HTTP/2"`. */
+  readonly version: string;
+  readonly method: string;
+  readonly target: string;
+  readonly body: Body;
+  readonly session: Session | undefined;
+  header(name: string): string | undefined;
+}
+
+/** What the routes use of a response writer: the part both protocols' writers share. */
+export type DemoResponse = Pick<ResponseWriter, "headersSent" | "aborted" | "respond" | "writeHead" | "write" | "end">;
+
+/** A handler both `http1Server` and `http2Server` take as it is. */
+export type DemoHandler = (request: DemoRequest, response: DemoResponse) => void | Promise<void>;
 
 /** Largest body `GET /stream?bytes=N` generates (16 GiB): a bound, not a buffer; it streams. */
 const MAX_STREAM_BYTES = 16 * 1024 ** 3;
@@ -31,9 +38,16 @@ const PATTERN = (() => {
 
 const TEXT = { "Content-Type": "text/plain; charset=utf-8" };
 
-/** The demo's routes. `runtimeName` only appears in the greeting. */
-export function createApp(runtimeName: string): Handler {
-  const greeting = `Hello from @sansio/http1 on ${runtimeName}!\nTry: POST /echo, GET /stream?bytes=N\n`;
+/** The package that speaks `version`, for the greeting. */
+function packageOf(version: string): string {
+  return version === "HTTP/2" ? "@sansio/http2" : "@sansio/http1";
+}
+
+/**
+ * The demo's routes. `runtimeName` only appears in the greeting. `GET /ws` is the WebSocket echo, which
+ * serve.ts answers before these routes over HTTP/1.1; here (HTTP/2) it can only say so.
+ */
+export function createApp(runtimeName: string): DemoHandler {
   return async (request, response) => {
     const query = request.target.indexOf("?");
     const path = query < 0 ? request.target : request.target.slice(0, query);
@@ -43,7 +57,12 @@ export function createApp(runtimeName: string): Handler {
           response.respond(405, { Allow: "GET, HEAD", ...TEXT }, "Method Not Allowed\n");
           return;
         }
-        response.respond(200, TEXT, greeting);
+        response.respond(
+          200,
+          TEXT,
+          `Hello from ${packageOf(request.version)} on ${runtimeName} (${request.version})!\n` +
+            "Try: POST /echo, GET /stream?bytes=N, /ws.html\n",
+        );
         return;
       case "/echo": {
         if (request.method !== "POST") {
@@ -81,106 +100,14 @@ export function createApp(runtimeName: string): Handler {
         response.end();
         return;
       }
+      case "/ws.html":
+        response.respond(200, { "Content-Type": "text/html; charset=utf-8" }, WS_PAGE);
+        return;
+      case "/ws":
+        response.respond(426, TEXT, "/ws is a WebSocket echo: connect with ws:// (HTTP/1.1), e.g. from /ws.html\n");
+        return;
       default:
         response.respond(404, TEXT, "Not Found\n");
     }
   };
-}
-
-/** Where to listen, and how. */
-export interface ServeOptions {
-  readonly host: string;
-  readonly port: number;
-  /** No access log. */
-  readonly quiet: boolean;
-  /** HTTP/1.1 timeouts in ms (`undefined`: @sansio/http1's defaults). */
-  readonly timeouts: Pick<ServerOptions, "keepAliveTimeout" | "headersTimeout" | "requestTimeout">;
-}
-
-const TIMEOUT_FLAGS = {
-  "--keep-alive-timeout": "keepAliveTimeout",
-  "--headers-timeout": "headersTimeout",
-  "--request-timeout": "requestTimeout",
-} as const;
-
-/**
- * Parses `--host HOST --port PORT` (also `--host=HOST`), `--quiet`, and `--keep-alive-timeout MS`,
- * `--headers-timeout MS`, `--request-timeout MS`; defaults 127.0.0.1, 8080, an access log, and
- * @sansio/http1's timeouts.
- */
-export function parseServeArgs(args: readonly string[]): ServeOptions {
-  let host = "127.0.0.1";
-  let port = 8080;
-  let quiet = false;
-  const timeouts: { -readonly [K in keyof ServeOptions["timeouts"]]: number } = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const [flag, inline] = arg.includes("=")
-      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-      : [arg, undefined];
-    const value = (): string => {
-      const next = inline ?? args[++i];
-      if (next === undefined || next === "") throw new Error(`${flag} needs a value`);
-      return next;
-    };
-    if (flag === "--host") host = value();
-    else if (flag === "--port") {
-      const text = value();
-      port = Number(text);
-      if (!/^\d+$/.test(text) || port > 65535) throw new Error(`--port must be 0-65535, got ${text}`);
-    } else if (flag === "--quiet" && inline === undefined) quiet = true;
-    else if (flag in TIMEOUT_FLAGS) {
-      const text = value();
-      if (!/^\d+$/.test(text)) throw new Error(`${flag} must be a number of milliseconds (0 disables), got ${text}`);
-      timeouts[TIMEOUT_FLAGS[flag as keyof typeof TIMEOUT_FLAGS]] = Number(text);
-    } else throw new Error(`unknown argument ${arg}`);
-  }
-  return { host, port, quiet, timeouts };
-}
-
-function showAddress(address: Address | undefined): string {
-  if (address === undefined) return "-";
-  return address.transport === "tcp" ? address.hostname : address.path;
-}
-
-/**
- * One access-log line per response, from the response observer: time, client address, request line
- * and status (`"-"` for a request whose head was malformed or timed out).
- */
-export function accessLogLine(head: ObservedResponseHead, request: IncomingRequest | undefined, now: Date): string {
-  const line = request ? `${request.method} ${request.target} ${request.version}` : "-";
-  return `${now.toISOString()} ${showAddress(request?.session?.remote)} "${line}" ${head.status}`;
-}
-
-/** Errors that only mean a client went away or idled out: not worth a log line. */
-function isDisconnect(error: unknown): boolean {
-  return (
-    error instanceof ConnectionClosedError || error instanceof ConnectionLostError || error instanceof TimeoutError
-  );
-}
-
-/**
- * Serves the demo app on `runtime` and prints `listening on http://HOST:PORT` (the real port).
- * The caller closes the returned listener on SIGINT/SIGTERM.
- */
-export async function serve(runtime: Runtime, runtimeName: string, args: readonly string[]): Promise<Listener> {
-  const { host, port, quiet, timeouts } = parseServeArgs(args);
-  const accept = http1Server(createApp(runtimeName), {
-    ...timeouts,
-    onResponseHead: quiet ? undefined : (head, request) => console.log(accessLogLine(head, request, new Date())),
-    onError: (error, request) => {
-      if (!isDisconnect(error) && !(error instanceof HttpParseError)) {
-        console.error(`error${request ? ` in ${request.method} ${request.target}` : ""}:`, error);
-      }
-    },
-  });
-  // idleTimeout releases sockets of clients that stop talking (and lingering closes).
-  const listener = await runtime.listen({ hostname: host, port, idleTimeout: 60_000 }, accept);
-  const address = listener.address;
-  const shown =
-    address.transport === "tcp"
-      ? `http://${address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname}:${address.port}`
-      : address.path;
-  console.log(`listening on ${shown}`);
-  return listener;
 }

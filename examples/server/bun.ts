@@ -1,6 +1,6 @@
 // The demo on Bun: `bun examples/server/bun.ts --host 127.0.0.1 --port 8080`.
 import { runtime } from "@sansio/bun";
-import { serve } from "./app.ts";
+import { serve } from "./serve.ts";
 
 const listener = await serve(runtime, `bun ${Bun.version}`, process.argv.slice(2));
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -9,17 +9,41 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", ".
 /** The runtimes the demo runs on. */
 export type DemoRuntime = "node" | "deno" | "bun";
 
-/** How to run the demo's entry for `runtime` (the binaries come from node_modules/.bin). */
-export function demoCommand(runtime: DemoRuntime): { command: string; args: string[] } {
+/**
+ * How to run the demo's entry for `runtime` (the binaries come from node_modules/.bin). `writable`: a
+ * file the demo may write (Deno's `--allow-write`), e.g. the `--ca-out` file of a `--tls` demo.
+ */
+export function demoCommand(runtime: DemoRuntime, writable?: string): { command: string; args: string[] } {
   const entry = join(ROOT, "examples", "server", `${runtime}.ts`);
   switch (runtime) {
     case "node":
       return { command: process.execPath, args: [entry] };
-    case "deno":
-      return { command: join(ROOT, "node_modules", ".bin", "deno"), args: ["run", "--allow-net", entry] };
+    case "deno": {
+      const permissions = ["--allow-net", ...(writable === undefined ? [] : [`--allow-write=${writable}`])];
+      return { command: join(ROOT, "node_modules", ".bin", "deno"), args: ["run", ...permissions, entry] };
+    }
     default:
       return { command: join(ROOT, "node_modules", ".bin", "bun"), args: [entry] };
   }
+}
+
+/** Deterministic pseudo-random bytes (so a mismatch shows where). */
+export function payload(size: number, seed: number): Buffer {
+  const out = Buffer.alloc(size);
+  let x = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** The bytes `GET /stream?bytes=N` sends: a repeating alphabet, restarting every 64 KiB. */
+export function streamPattern(size: number): Buffer {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789\n";
+  const out = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) out[i] = alphabet.charCodeAt((i % (64 * 1024)) % alphabet.length);
+  return out;
 }
 
 /** A demo server running in a child process. */
@@ -31,7 +55,7 @@ export interface DemoProcess {
 
 /**
  * Starts the demo (`--host 127.0.0.1 --port 0`) and waits, at most `timeout` ms, for its
- * `listening on http://HOST:PORT` line.
+ * `listening on http://HOST:PORT` line (`https://` with `--tls`).
  */
 export function startDemo(command: string, args: string[], timeout = 30_000): Promise<DemoProcess> {
   const child: ChildProcess = spawn(command, [...args, "--host", "127.0.0.1", "--port", "0"], {
@@ -46,7 +70,7 @@ export function startDemo(command: string, args: string[], timeout = 30_000): Pr
     }, timeout);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+      const match = /listening on (https?:\/\/[^\s]+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve({ url: match[1] as string, output: () => output, stop: () => stopChild(child) });
@@ -80,27 +104,55 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** curl: Debian's, else whichever is on PATH. */
+const CURL = existsSync("/usr/bin/curl") ? "/usr/bin/curl" : "curl";
+
 /** True when `curl` can be run here. */
 export function hasCurl(): boolean {
-  if (!existsSync("/usr/bin/curl")) {
-    const probe = spawnSync("curl", ["--version"], { stdio: "ignore" });
-    return probe.status === 0;
-  }
-  return true;
+  return CURL === "/usr/bin/curl" || spawnSync(CURL, ["--version"], { stdio: "ignore" }).status === 0;
 }
 
-/** Runs curl with `args` (bounded by `--max-time`); resolves with its exit code, stdout and stderr. */
-export function curl(args: string[]): Promise<{ code: number; stdout: Buffer; stderr: string }> {
-  const command = existsSync("/usr/bin/curl") ? "/usr/bin/curl" : "curl";
+/** True when `curl` is installed with HTTP/2 (built with nghttp2). */
+export function curlHasHttp2(): boolean {
+  const probe = spawnSync(CURL, ["--version"], { encoding: "utf8" });
+  return probe.status === 0 && /\bHTTP2\b/.test(probe.stdout);
+}
+
+/** True when `nghttp` (Debian nghttp2-client) can be run here. */
+export function hasNghttp(): boolean {
+  return spawnSync("nghttp", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+/** The outcome of a command-line client. */
+export interface ToolResult {
+  readonly code: number;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+/** Runs `command` with `args`, killed after `timeout` ms; resolves with its exit code, stdout and stderr. */
+export function runTool(command: string, args: string[], timeout = 40_000): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, ["--silent", "--show-error", "--max-time", "30", ...args]);
+    const child = spawn(command, args);
     const out: Buffer[] = [];
     let err = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeout);
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => {
       err += chunk.toString();
     });
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: err }));
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: err });
+    });
   });
+}
+
+/** Runs curl with `args` (bounded by `--max-time`); resolves with its exit code, stdout and stderr. */
+export function curl(args: string[]): Promise<ToolResult> {
+  return runTool(CURL, ["--silent", "--show-error", "--max-time", "30", ...args]);
 }

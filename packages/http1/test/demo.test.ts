@@ -2,12 +2,23 @@
 // node:http, raw sockets, and curl when it is installed.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import http2 from "node:http2";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventually } from "@sansio/runtime-api/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { curl, type DemoProcess, type DemoRuntime, demoCommand, hasCurl, ROOT, startDemo } from "./demo-server.js";
+import {
+  curl,
+  type DemoProcess,
+  type DemoRuntime,
+  demoCommand,
+  hasCurl,
+  payload,
+  ROOT,
+  startDemo,
+  streamPattern,
+} from "./demo-server.js";
 
 const CURL = hasCurl();
 if (!CURL)
@@ -16,26 +27,6 @@ if (!CURL)
   );
 
 const FIVE_MIB = 5 * 1024 * 1024;
-
-/** Deterministic pseudo-random bytes (so a mismatch shows where). */
-function payload(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
-
-/** The bytes `GET /stream?bytes=N` sends: a repeating alphabet. */
-function streamPattern(size: number): Uint8Array {
-  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789\n";
-  const out = new Uint8Array(size);
-  const period = 64 * 1024;
-  for (let i = 0; i < size; i++) out[i] = alphabet.charCodeAt((i % period) % alphabet.length);
-  return out;
-}
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return (
@@ -298,8 +289,18 @@ describe.each(["node", "deno", "bun"] as DemoRuntime[])("HTTP/1.1 timeouts over 
     expect(ms).toBeGreaterThanOrEqual(KEEP_ALIVE_TIMEOUT - 20);
   });
 
-  it("--quiet prints no access log", async () => {
+  it("--quiet prints no access log, for HTTP/1.1 or HTTP/2", async () => {
     await (await fetch(`${demo.url}/`)).text();
+    const session = http2.connect(demo.url);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const stream = session.request({ ":path": "/" });
+        stream.on("error", reject);
+        stream.on("end", resolve).resume();
+      });
+    } finally {
+      session.close();
+    }
     expect(demo.output()).not.toMatch(/" 200$/m);
   });
 });
