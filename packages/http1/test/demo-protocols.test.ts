@@ -20,9 +20,9 @@ import {
   demoCommand,
   hasNghttp,
   payload,
-  ROOT,
   runTool,
   startDemo,
+  startNpmStart,
   streamPattern,
 } from "./demo-server.js";
 
@@ -451,16 +451,7 @@ describe.each(["node", "deno", "bun"] as DemoRuntime[])(
 
 describe("npm start -- --tls (examples/server/start.mjs)", () => {
   it("on Deno: saves the CA certificate to a temporary file it may write, serves HTTPS, removes the file at exit", async () => {
-    const start = join(ROOT, "examples", "server", "start.mjs");
-    const previous = process.env.SANSIO_START_NO_BUILD;
-    process.env.SANSIO_START_NO_BUILD = "1"; // the packages are built before vitest runs
-    let demo: DemoProcess;
-    try {
-      demo = await startDemo(process.execPath, [start, "--runtime", "deno", "--tls"]);
-    } finally {
-      if (previous === undefined) delete process.env.SANSIO_START_NO_BUILD;
-      else process.env.SANSIO_START_NO_BUILD = previous;
-    }
+    const demo = await startNpmStart(["--runtime", "deno", "--tls"]);
     try {
       const caPath = /CA certificate saved to (\S+):/.exec(demo.output())?.[1] as string;
       expect(caPath).toMatch(/sansio-demo-.*ca\.pem$/);

@@ -57,9 +57,15 @@ export interface DemoProcess {
  * Starts the demo (`--host 127.0.0.1 --port 0`) and waits, at most `timeout` ms, for its
  * `listening on http://HOST:PORT` line (`https://` with `--tls`).
  */
-export function startDemo(command: string, args: string[], timeout = 30_000): Promise<DemoProcess> {
+export function startDemo(
+  command: string,
+  args: string[],
+  timeout = 30_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DemoProcess> {
   const child: ChildProcess = spawn(command, [...args, "--host", "127.0.0.1", "--port", "0"], {
     cwd: ROOT,
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -89,6 +95,15 @@ export function startDemo(command: string, args: string[], timeout = 30_000): Pr
       reject(new Error(`the demo exited (${code ?? signal}) before listening:\n${output}`));
     });
   });
+}
+
+/**
+ * Starts the demo as `npm start -- ARGS` does (examples/server/start.mjs run by `node`, default this
+ * process's Node), without its build check: the packages are built by `npm test` before vitest runs.
+ */
+export function startNpmStart(args: string[], node = process.execPath, timeout = 30_000): Promise<DemoProcess> {
+  const start = join(ROOT, "examples", "server", "start.mjs");
+  return startDemo(node, [start, ...args], timeout, { ...process.env, SANSIO_START_NO_BUILD: "1" });
 }
 
 /** SIGTERM (the demo closes its listener and exits), then SIGKILL after 5 s. */
