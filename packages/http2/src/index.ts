@@ -28,6 +28,5 @@ export {
   upgradeToHttp2,
 } from "./server.js";
 export { PrefaceSniffer } from "./sniff.js";
-export { SwitchableConnection } from "./switchable.js";
 export type { H2cRequestInit, H2cUpgrade } from "./upgrade-client.js";
 export { connectH2c } from "./upgrade-client.js";

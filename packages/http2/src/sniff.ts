@@ -1,6 +1,5 @@
-import type { Connection, ReadOperation, WriteOperation } from "@sansio/runtime-api";
+import { type Connection, type ReadOperation, UpgradableConnection, type WriteOperation } from "@sansio/runtime-api";
 import { CONNECTION_PREFACE } from "./frame/constants.js";
-import { SwitchableConnection } from "./switchable.js";
 
 const YIELD: WriteOperation = Object.freeze({ kind: "yield" });
 const CLOSE: WriteOperation = Object.freeze({ kind: "close" });
@@ -18,7 +17,7 @@ export function sniffPreface(buffer: Uint8Array, offset: number, length: number)
  * (`PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`), to the HTTP/1.1 one as soon as they cannot be. Everything,
  * time included, is then forwarded to the chosen connection.
  */
-export class PrefaceSniffer extends SwitchableConnection {
+export class PrefaceSniffer extends UpgradableConnection {
   constructor(h2: () => Connection, http1: () => Connection) {
     super(new Sniffing((isH2) => this.#choose(isH2 ? h2() : http1())));
   }
@@ -29,7 +28,7 @@ export class PrefaceSniffer extends SwitchableConnection {
   }
 
   #choose(next: Connection): Connection {
-    this.switchTo(next);
+    this.upgrade(next);
     return next;
   }
 }

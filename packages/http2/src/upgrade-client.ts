@@ -1,8 +1,7 @@
 import { type ClientResponse, createClientConnection, type HeadersInit } from "@sansio/http1";
-import type { ConnectOptions, Runtime, Session } from "@sansio/runtime-api";
+import { type ConnectOptions, type Runtime, type Session, UpgradableConnection } from "@sansio/runtime-api";
 import { Http2ClientConnection, type Http2ClientOptions, type Http2Response } from "./client.js";
 import { headerList } from "./message/headers.js";
-import { SwitchableConnection } from "./switchable.js";
 
 /** The first request of an h2c upgrade (sent over HTTP/1.1). */
 export interface H2cRequestInit {
@@ -49,7 +48,7 @@ export async function connectH2c(
   const authority = options.authority ?? `${connect.hostname ?? "127.0.0.1"}:${connect.port ?? 80}`;
   const h2 = new Http2ClientConnection({ scheme: "http", ...options, authority });
   const http1 = createClientConnection({ host: authority });
-  const connection = new SwitchableConnection(http1);
+  const connection = new UpgradableConnection(http1);
   const session = await runtime.connect(connect, connection);
   const method = init.method ?? "GET";
   const response = await http1.request({
@@ -68,6 +67,6 @@ export async function connectH2c(
   });
   if (response.status !== 101) return { protocol: "http/1.1", client: http1, response, session };
   const first = h2.adoptUpgrade(method);
-  connection.switchTo(h2);
+  connection.upgrade(h2);
   return { protocol: "h2", client: h2, response: await first, session };
 }
