@@ -468,3 +468,26 @@ describe("npm start -- --tls (examples/server/start.mjs)", () => {
     }
   });
 });
+
+describe.each(["node", "deno", "bun"] as DemoRuntime[])("graceful stop of the demo on %s", (runtime) => {
+  it("SIGTERM: an open WebSocket gets close 1001, an HTTP/2 connection GOAWAY NO_ERROR, and the demo exits 0", async () => {
+    const { command, args } = demoCommand(runtime);
+    const demo = await startDemo(command, [...args, "--quiet"]);
+    const ws = await openWebSocket(`${demo.url.replace(/^http/, "ws")}/ws`, []);
+    const wsClosed = new Promise<number>((resolve) => ws.once("close", (code: number) => resolve(code)));
+    const session = await h2Connect(demo.url);
+    try {
+      const goaway = new Promise<number>((resolve) => session.once("goaway", (code: number) => resolve(code)));
+      session.on("error", () => {}); // the GOAWAY is the check
+      expect((await h2Request(session, "/")).status).toBe(200);
+      const exit = await demo.stop();
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(await wsClosed).toBe(1001);
+      expect(await goaway).toBe(http2.constants.NGHTTP2_NO_ERROR);
+    } finally {
+      session.destroy();
+      ws.terminate();
+      await demo.stop();
+    }
+  });
+});

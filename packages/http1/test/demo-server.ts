@@ -46,11 +46,15 @@ export function streamPattern(size: number): Buffer {
   return out;
 }
 
+/** How a demo process ended: its exit code, or the signal that killed it. */
+export type DemoExit = { readonly code: number | null; readonly signal: NodeJS.Signals | null };
+
 /** A demo server running in a child process. */
 export interface DemoProcess {
   readonly url: string;
   readonly output: () => string;
-  stop(): Promise<void>;
+  /** SIGTERM (the demo closes its listener gracefully and exits), then SIGKILL after 5 s; resolves with how it ended. */
+  stop(): Promise<DemoExit>;
 }
 
 /**
@@ -107,13 +111,15 @@ export function startNpmStart(args: string[], node = process.execPath, timeout =
 }
 
 /** SIGTERM (the demo closes its listener and exits), then SIGKILL after 5 s. */
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+function stopChild(child: ChildProcess): Promise<DemoExit> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    child.once("exit", () => {
+    child.once("exit", (code, signal) => {
       clearTimeout(timer);
-      resolve();
+      resolve({ code, signal });
     });
     child.kill("SIGTERM");
   });
