@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only sockets,http,memory] [-- --write]`
+// `npm run bench [-- --quick] [-- --only sockets,http,memory,http2,websocket] [-- --write]`
 //
 // Side-by-side benchmarks of the sansio adapters against each runtime's own sockets and servers. A and
 // B run interleaved in the same run (rotating which goes first), each row reports the median over
@@ -14,16 +14,18 @@ import { createLoadGenerator } from "./lib/load.mjs";
 import { renderResults } from "./lib/report.mjs";
 import { benchRuntimes } from "./lib/runtimes.mjs";
 import { runHttpRows } from "./sections/http.mjs";
+import { runHttp2Rows } from "./sections/http2.mjs";
 import { runMemoryRows } from "./sections/memory.mjs";
 import { runSocketRows } from "./sections/sockets.mjs";
+import { runWebSocketRows } from "./sections/websocket.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const MiB = 1024 * 1024;
-const SECTIONS = ["sockets", "http", "memory"];
+const SECTIONS = ["sockets", "http", "memory", "http2", "websocket"];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(",")}] [--write]
-  --quick   small sizes and few rounds (under a minute)
+  --quick   small sizes and few rounds (about 2 minutes)
   --only    run only these sections (comma separated)
   --write   write bench/RESULTS.md even for a quick or partial run
 Set SANSIO_BENCH_LOAD=autocannon to use autocannon even when wrk is installed.`;
@@ -39,7 +41,15 @@ const FULL = {
   warmSeconds: 1,
   memoryConnections: 10_000,
   memoryRounds: 3,
-  limitMs: 15 * 60_000,
+  h2Rounds: 5,
+  h2Seconds: 2,
+  h2WarmRequests: 20_000,
+  h2ClientRequests: 100_000,
+  h2ClientRounds: 3,
+  wsRounds: 5,
+  wsSeconds: 2,
+  wsWarmSeconds: 1,
+  limitMs: 20 * 60_000,
 };
 const QUICK = {
   rounds: 3,
@@ -52,7 +62,15 @@ const QUICK = {
   warmSeconds: 1,
   memoryConnections: 2_000,
   memoryRounds: 1,
-  limitMs: 3 * 60_000,
+  h2Rounds: 1,
+  h2Seconds: 0.5,
+  h2WarmRequests: 5_000,
+  h2ClientRequests: 10_000,
+  h2ClientRounds: 1,
+  wsRounds: 1,
+  wsSeconds: 0.5,
+  wsWarmSeconds: 0.25,
+  limitMs: 4 * 60_000,
 };
 
 function parseArgs(argv) {
@@ -108,7 +126,7 @@ function machine() {
 
 const options = parseArgs(process.argv.slice(2));
 const config = options.quick ? QUICK : FULL;
-for (const name of ["runtime-api", "node", "deno", "bun", "workers", "http1"]) {
+for (const name of ["runtime-api", "node", "deno", "bun", "workers", "http1", "http2", "websocket"]) {
   if (!existsSync(join(root, "packages", name, "dist", "index.js"))) {
     console.error(`packages/${name}/dist is missing: run \`npm run build\` first`);
     process.exit(1);
@@ -168,6 +186,14 @@ if (options.only.includes("memory")) {
     results.memory = { error: String(error) };
   }
 }
+if (options.only.includes("http2")) {
+  log("http2: server (h2load), client, idle memory");
+  results.http2 = await runHttp2Rows(runtimes, config, log);
+}
+if (options.only.includes("websocket")) {
+  log("websocket: echo, idle memory");
+  results.websocket = await runWebSocketRows(runtimes, config, log);
+}
 
 const seconds = (Date.now() - started) / 1000;
 const tables = renderResults(results, config);
@@ -190,7 +216,7 @@ this machine's, on this day: compare ratios, not them.
 - Runtimes: ${Object.values(runtimes)
     .map((r) => r.label)
     .join(", ")}
-- Rounds: ${config.rounds} (sockets), ${config.httpRounds} × ${config.seconds} s (HTTP), ${config.memoryRounds} (memory); total time ${seconds.toFixed(0)} s
+- Rounds: ${config.rounds} (sockets), ${config.httpRounds} × ${config.seconds} s (HTTP), ${config.memoryRounds} (memory), ${config.h2Rounds} × ${config.h2Seconds} s (HTTP/2 server), ${config.h2ClientRounds} (HTTP/2 client), ${config.wsRounds} × ${config.wsSeconds} s (WebSocket); total time ${seconds.toFixed(0)} s
 
 ${tables}`;
   await writeFile(join(here, "RESULTS.md"), text);

@@ -99,3 +99,23 @@ export async function startChild(command, args, options = {}) {
     },
   };
 }
+
+/**
+ * Starts the two servers of a comparison on `runtime`, `script sansio` and `script native`, and adds
+ * them to `children` (for {@link stopAll}) as they start.
+ * @param {BenchChild[]} children
+ * @param {import("./runtimes.mjs").BenchRuntime} runtime
+ * @param {string} script
+ */
+export async function startSides(children, runtime, script) {
+  const sansio = await startChild(runtime.command, [...runtime.prefix, script, "sansio"]);
+  children.push(sansio);
+  const native = await startChild(runtime.command, [...runtime.prefix, script, "native"]);
+  children.push(native);
+  return { sansio, native };
+}
+
+/** Stops `children`, the last started first. */
+export async function stopAll(children) {
+  for (const child of [...children].reverse()) await child.stop();
+}

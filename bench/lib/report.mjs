@@ -1,18 +1,31 @@
 // Renders the bench results as markdown tables (printed, and written to bench/RESULTS.md).
 
-/** The goals of issue 6 (benchmark goals, not test assertions). */
+/**
+ * The goals of issues 6 (sockets, http1), 11 (http2) and 12 (websocket): benchmark goals, not test
+ * assertions. Rows without a goal (http2 on Bun and Deno, the new memory rows) show their ratio only.
+ */
 export const TARGETS = {
   bulk: 0.95,
   rtt: 0.9,
   http: { node: 1.5, bun: 0.8, deno: 0.8 },
   pipelined: 2,
   memory: 0.5,
+  http2Server: { node: 2 },
+  http2Client: 1.5,
+  websocket: { node: 1.5, bun: 0.8, deno: 0.8 },
 };
 
 const x = (ratio) => (Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : "–");
 const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
 const kib = (bytes) => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KiB` : "–");
 const met = (ok) => (ok ? "met" : "**not met**");
+/** "≥ goal: met / not met", or "no goal" when the issue set none for this row. */
+const goal = (ratio, target) => (target === undefined ? "no goal" : `≥ ${target}: ${met(ratio >= target)}`);
+
+/** A control row: one side against itself (ratio in column 5, CPU ratio in column 8, of `columns`). */
+function controlRow(name, label, ratio, cpuRatio, columns) {
+  return [name, label, "", "", x(ratio), "", "", x(cpuRatio), ...Array(columns - 8).fill("")];
+}
 
 function table(head, rows) {
   const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
@@ -155,32 +168,143 @@ export function renderResults(results, config) {
     );
   }
   if (results.memory) {
-    const memory = results.memory;
-    if (memory.error) {
-      out.push("### 5. Memory of idle keep-alive connections", "", `failed: ${memory.error}`, "");
-    } else {
-      const [sansio, native] = memory.rows;
-      // A ratio over a near-zero denominator (node:http keeps no ArrayBuffers per connection) means nothing.
-      const ratio = (key) => (Math.abs(native[key]) < 64 ? Number.NaN : sansio[key] / native[key]);
-      out.push(
-        `### 5. Memory: ${memory.connections} idle keep-alive connections on ${memory.runtime}, per connection`,
-        "",
-        table(
-          ["server", "heap", "external (ArrayBuffers...)", "RSS"],
-          [
-            ...memory.rows.map((row) => [row.server, kib(row.heap), kib(row.external), kib(row.rss)]),
-            ["http1 / node:http", x(ratio("heap")), x(ratio("external")), x(ratio("rss"))],
-            [
-              `target ≤ ${TARGETS.memory}`,
-              met(ratio("heap") <= TARGETS.memory),
-              "",
-              met(ratio("rss") <= TARGETS.memory),
-            ],
-          ],
-        ),
-        "",
-      );
-    }
+    out.push(
+      ...memoryTable(results.memory, "5. Memory", "idle keep-alive connections", "http1 / node:http", TARGETS.memory),
+    );
   }
+  if (results.http2) out.push(...http2Tables(results.http2));
+  if (results.websocket) out.push(...websocketTables(results.websocket));
   return out.join("\n");
+}
+
+/** An idle-memory table (heap, external, RSS per connection of two servers, and their ratio). */
+function memoryTable(memory, title, what, ratioLabel, target) {
+  if (memory.error) return [`### ${title} of ${what}`, "", `failed: ${memory.error}`, ""];
+  const [sansio, native] = memory.rows;
+  // A ratio over a near-zero denominator (e.g. node:http keeps no ArrayBuffers per connection) means nothing.
+  const ratio = (key) => (Math.abs(native[key]) < 64 ? Number.NaN : sansio[key] / native[key]);
+  const rows = [
+    ...memory.rows.map((row) => [row.server, kib(row.heap), kib(row.external), kib(row.rss)]),
+    [ratioLabel, x(ratio("heap")), x(ratio("external")), x(ratio("rss"))],
+  ];
+  if (target !== undefined)
+    rows.push([`target ≤ ${target}`, met(ratio("heap") <= target), "", met(ratio("rss") <= target)]);
+  return [
+    `### ${title}: ${memory.connections} ${what} on ${memory.runtime}, per connection`,
+    "",
+    table(["server", "heap", "external (ArrayBuffers...)", "RSS"], rows),
+    "",
+  ];
+}
+
+function http2Tables(http2) {
+  const out = [];
+  const { server, client, memory } = http2;
+  if (server.skipped) {
+    out.push("### 6. HTTP/2 server, hello world (h2c)", "", `skipped: ${server.skipped}`, "");
+  } else {
+    out.push(
+      `### 6. HTTP/2 server, hello world (h2c), 10 connections × 10 and × 100 streams (${server.generator})`,
+      "",
+      table(
+        [
+          "runtime",
+          "streams per connection",
+          "@sansio/http2 req/s",
+          "node:http2 req/s",
+          "sansio / node:http2",
+          "goal",
+          "server CPU µs/req: sansio / node:http2",
+          "CPU: sansio / node:http2 (req per CPU s)",
+        ],
+        server.rows.map((row) => {
+          if (row.error) return [row.runtime, `failed: ${row.error.split("\n")[0]}`, "", "", "", "", "", ""];
+          if (row.control)
+            return controlRow(`${row.runtime}: control, node:http2 vs itself`, row.streams, row.ratio, row.cpuRatio, 8);
+          return [
+            row.runtime,
+            row.streams,
+            row.sansioError ? `failed: ${row.sansioError}` : fixed(row.sansio),
+            row.nativeError ? `failed: ${row.nativeError}` : fixed(row.native),
+            x(row.ratio),
+            Number.isFinite(row.ratio) ? goal(row.ratio, TARGETS.http2Server[row.id]) : "–",
+            `${fixed(row.sansioCpu, 1)} / ${fixed(row.nativeCpu, 1)}`,
+            x(row.cpuRatio),
+          ];
+        }),
+      ),
+      "",
+    );
+  }
+  if (client.error) out.push("### 7. HTTP/2 client", "", `failed: ${client.error}`, "");
+  else
+    out.push(
+      `### 7. HTTP/2 client: ${client.requests} requests over one connection to a ${client.peer}, on ${client.runtime}`,
+      "",
+      table(
+        [
+          "in flight",
+          "@sansio/http2 req/s",
+          "node:http2 client req/s",
+          "sansio / node:http2",
+          `goal ≥ ${TARGETS.http2Client}`,
+          "client CPU µs/req: sansio / node:http2",
+          "CPU: sansio / node:http2 (req per CPU s)",
+        ],
+        client.rows.map((row) => [
+          row.inflight,
+          fixed(row.sansio),
+          fixed(row.native),
+          x(row.ratio),
+          met(row.ratio >= TARGETS.http2Client),
+          `${fixed(row.sansioCpu, 1)} / ${fixed(row.nativeCpu, 1)}`,
+          x(row.cpuRatio),
+        ]),
+      ),
+      "",
+    );
+  out.push(...memoryTable(memory, "8. Memory", "idle h2 connections (one answered GET each)", "sansio / node:http2"));
+  return out;
+}
+
+function websocketTables(websocket) {
+  const out = [];
+  const { echo, memory } = websocket;
+  out.push(
+    `### 9. WebSocket echo, ${echo.connections} connections (${echo.generator})`,
+    "",
+    table(
+      [
+        "runtime: sansio vs native",
+        "messages",
+        "@sansio/websocket msg/s",
+        "native msg/s",
+        "sansio / native",
+        "goal",
+        "server CPU µs/msg: sansio / native",
+        "CPU: sansio / native (msg per CPU s)",
+        "load generator busy",
+      ],
+      echo.rows.map((row) => {
+        const name = `${row.runtime}: vs ${row.native}`;
+        if (row.error) return [name, `failed: ${row.error.split("\n")[0]}`, "", "", "", "", "", "", ""];
+        if (row.control)
+          return controlRow(`${row.runtime}: control, ${row.native} vs itself`, row.label, row.ratio, row.cpuRatio, 9);
+        return [
+          name,
+          row.label,
+          fixed(row.sansio),
+          fixed(row.nativeRate),
+          x(row.ratio),
+          goal(row.ratio, TARGETS.websocket[row.id]),
+          `${fixed(row.sansioCpu, 2)} / ${fixed(row.nativeCpu, 2)}`,
+          x(row.cpuRatio),
+          `${fixed(row.clientBusy * 100)}%`,
+        ];
+      }),
+    ),
+    "",
+  );
+  out.push(...memoryTable(memory, "10. Memory", "open idle WebSockets", "sansio / ws"));
+  return out;
 }

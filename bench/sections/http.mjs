@@ -2,7 +2,7 @@
 // Per runtime: @sansio/http1 over the runtime's adapter against the runtime's own server (node:http,
 // Bun.serve, Deno.serve), and the same http1 server pipelined 16 deep against not pipelined.
 // Node also measures node:http twice per round: the control row (noise).
-import { startChild } from "../lib/child.mjs";
+import { startSides, stopAll } from "../lib/child.mjs";
 import { cpuNanos } from "../lib/cpu.mjs";
 import { interleave, median, pairedRatio } from "../lib/stats.mjs";
 
@@ -24,10 +24,7 @@ export async function runHttpRows(runtimes, config, load, log) {
     const script = `bench/http/${id}.mjs`;
     const children = [];
     try {
-      const sansio = await startChild(runtime.command, [...runtime.prefix, script, "sansio"]);
-      children.push(sansio);
-      const native = await startChild(runtime.command, [...runtime.prefix, script, "native"]);
-      children.push(native);
+      const { sansio, native } = await startSides(children, runtime, script);
       /** One load run: requests per second, and the server's CPU microseconds per request. */
       const measure =
         (child, pipelining, seconds = config.seconds) =>
@@ -80,7 +77,7 @@ export async function runHttpRows(runtimes, config, load, log) {
       hello.push({ runtime: runtime.label, id, native: NATIVE[id], error: String(error) });
       pipelined.push({ runtime: runtime.label, error: String(error) });
     } finally {
-      for (const child of children.reverse()) await child.stop();
+      await stopAll(children);
     }
   }
   return { hello, pipelined };
