@@ -86,12 +86,16 @@ function buildIfNeeded(packages) {
     const [command, args] = npm
       ? [process.execPath, [npm, "run", "build", "--silent", "-w", `packages/${name}`]]
       : ["npm", ["run", "build", "--silent", "-w", `packages/${name}`]];
+    // The build's own log is shown only when it fails.
     const result = spawnSync(command, args, {
       cwd: root,
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
       shell: !npm && process.platform === "win32",
     });
     if (result.status !== 0) {
+      console.error(`${result.stdout ?? ""}${result.stderr ?? ""}${result.error?.message ?? ""}`);
       console.error(`building packages/${name} failed`);
       process.exit(result.status ?? 1);
     }
