@@ -1,18 +1,15 @@
 // The HTTP load generator: wrk when it is on PATH (Debian: `apt-get install wrk`), otherwise autocannon
 // (a devDependency). Both sides of a comparison always get the same generator.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
+import { findProgram } from "./h2load.mjs";
 
 /** wrk's path, or undefined. `SANSIO_BENCH_LOAD=autocannon` forces autocannon. */
 export function findWrk() {
   if (process.env.SANSIO_BENCH_LOAD === "autocannon") return undefined;
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    if (dir && existsSync(join(dir, "wrk"))) return join(dir, "wrk");
-  }
-  return undefined;
+  return findProgram("wrk");
 }
 
 /** A wrk script that sends `depth` requests in each write (wrk counts every response). */

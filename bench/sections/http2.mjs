@@ -3,11 +3,13 @@
 //    @sansio/http2 over the runtime's adapter against node:http2 on the same runtime (Node, Bun, Deno).
 //    Node also measures node:http2 twice per round (the control row). Skipped when h2load is absent.
 // 7. Client: `requests` GETs over one connection, 10 and 100 in flight, @sansio/http2's client
-//    against the node:http2 client (both on Node), against a node:http2 server on Node.
+//    against the node:http2 client (both on Node), against nghttpd when it is installed, else a
+//    node:http2 server on Node.
 // 8. Idle memory per h2 connection on Node (the memory section's measurement), against node:http2.
 import { startChild, startSides, stopAll } from "../lib/child.mjs";
 import { cpuNanos } from "../lib/cpu.mjs";
-import { findH2load, runH2load } from "../lib/h2load.mjs";
+import { findH2load, findProgram, runH2load, startNghttpd } from "../lib/h2load.mjs";
+import { HELLO_TEXT } from "../lib/hello.mjs";
 import { interleave, median, pairedRatio } from "../lib/stats.mjs";
 import { measureIdleMemory } from "./memory.mjs";
 
@@ -146,14 +148,26 @@ async function serverRows(runtimes, config, h2load, log) {
   return rows;
 }
 
+/** The client rows' server: nghttpd when it is installed, else node:http2 on Node. */
+async function startPeer(node, children) {
+  const nghttpd = findProgram("nghttpd");
+  if (nghttpd) {
+    const server = await startNghttpd(nghttpd, HELLO_TEXT);
+    children.push(server);
+    return { port: server.port, name: "nghttpd (nghttp2-server, 1 thread)" };
+  }
+  const server = await startChild(node.command, ["bench/h2/server.mjs", "native"]);
+  children.push(server);
+  return { port: server.ready.port, name: "node:http2 server (nghttpd is not installed)" };
+}
+
 async function clientRows(node, config, log) {
   const children = [];
   try {
-    const server = await startChild(node.command, ["bench/h2/server.mjs", "native"]);
-    children.push(server);
+    const peer = await startPeer(node, children);
     const client = await startChild(node.command, ["bench/h2/client.mjs"]);
     children.push(client);
-    const port = server.ready.port;
+    const port = peer.port;
     /** One trial: requests per second, and the client's CPU microseconds per request. */
     const measure = (impl, inflight, count) => async () => {
       const cpu = cpuNanos(client.pid);
@@ -177,7 +191,7 @@ async function clientRows(node, config, log) {
     return {
       runtime: node.label,
       requests: count,
-      peer: "node:http2 server",
+      peer: peer.name,
       rows: STREAMS.map((inflight) => ({
         inflight,
         sansio: median(rps(`sansio${inflight}`)),
