@@ -4,13 +4,17 @@
 //   --serve                        serve the conformance server (plain and TLS) plus a refused port,
 //                                  print `MATRIX-LISTENING {"port","tlsPort","refusedPort"}`, serve until
 //                                  stdin ends or SIGTERM
-//   --peer-port N [--peer-tls-port M] [--refused-port R]
+//   --peer-port N [--peer-tls-port M] [--refused-port R] [--peer-h2-port H --peer-ws-port W]
 //                                  run the suite against that remote server
+// After the conformance suite come the protocol cases (protocols/cases.mjs: our HTTP/2 and WebSocket
+// clients) against the protocol servers (protocols/serve.mjs) of the serving entry, or of this process.
 // Environment: SANSIO_TLS_DIR (ca.pem, cert.pem, key.pem), SANSIO_UNIX_DIR (for unix sockets).
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import process from "node:process";
 import { runConformance, serveConformance } from "@sansio/runtime-api/conformance";
+import { runProtocolCases } from "./protocols/cases.mjs";
+import { serveProtocols } from "./protocols/serve.mjs";
 
 /** The test certificates from SANSIO_TLS_DIR as conformance TLS options, or undefined. */
 async function certificates() {
@@ -51,7 +55,14 @@ async function serve(runtime, serverStartTls) {
         tls: { ...tls.server, alpnProtocols: ["sansio-test", "http/1.1"] },
       })
     : undefined;
-  const ports = { port: plain.address.port, tlsPort: secure?.address.port, refusedPort: await closedPort(runtime) };
+  const protocols = await serveProtocols(runtime);
+  const ports = {
+    port: plain.address.port,
+    tlsPort: secure?.address.port,
+    refusedPort: await closedPort(runtime),
+    h2Port: protocols.h2Port,
+    wsPort: protocols.wsPort,
+  };
   console.log(`MATRIX-LISTENING ${JSON.stringify(ports)}`);
   await new Promise((resolve) => {
     process.once("SIGTERM", resolve);
@@ -59,8 +70,23 @@ async function serve(runtime, serverStartTls) {
     process.stdin.on("close", resolve);
     process.stdin.resume();
   });
-  await Promise.all([plain.close({ timeout: 1000 }), secure?.close({ timeout: 1000 })]);
+  await Promise.all([plain.close({ timeout: 1000 }), secure?.close({ timeout: 1000 }), protocols.close()]);
   process.exit(0);
+}
+
+/** The protocol cases against the servers named by --peer-h2-port / --peer-ws-port, or against our own. */
+async function protocolResults(runtime, args) {
+  const h2Port = portArgument(args, "--peer-h2-port");
+  const wsPort = portArgument(args, "--peer-ws-port");
+  if (h2Port !== undefined && wsPort !== undefined) {
+    return runProtocolCases(runtime, { hostname: "127.0.0.1", h2Port, wsPort });
+  }
+  const own = await serveProtocols(runtime);
+  try {
+    return await runProtocolCases(runtime, { hostname: "127.0.0.1", h2Port: own.h2Port, wsPort: own.wsPort });
+  } finally {
+    await own.close();
+  }
 }
 
 async function run(runtime, label, args) {
@@ -83,7 +109,8 @@ async function run(runtime, label, args) {
     ...(unixDir ? { unixDir } : {}),
     ...(peer ? { peer } : {}),
   });
-  console.log(`MATRIX-RESULT ${JSON.stringify({ runtime: label, results })}`);
+  const all = [...results, ...(await protocolResults(runtime, args))];
+  console.log(`MATRIX-RESULT ${JSON.stringify({ runtime: label, results: all })}`);
   process.exit(0);
 }
 

@@ -51,9 +51,10 @@ async function pair(serverId, clientId) {
   const started = Date.now();
   const serving = startEntry(server, ["--serve"], env, "MATRIX-LISTENING", 60_000);
   try {
-    const { port, tlsPort, refusedPort } = await serving.found;
+    const { port, tlsPort, refusedPort, h2Port, wsPort } = await serving.found;
     const args = ["--peer-port", String(port), "--refused-port", String(refusedPort)];
     if (tlsPort) args.push("--peer-tls-port", String(tlsPort));
+    args.push("--peer-h2-port", String(h2Port), "--peer-ws-port", String(wsPort));
     const { found } = startEntry(client, args, env, "MATRIX-RESULT", RUN_LIMIT);
     const { results } = await found;
     return { label, results, seconds: (Date.now() - started) / 1000 };

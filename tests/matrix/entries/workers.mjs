@@ -3,6 +3,8 @@
 // with the built @sansio/workers (dist/, through its `workerd` export condition; src/ when not built),
 // starts `workerd serve` on 127.0.0.1 and asks the Worker to run the client side of the conformance suite
 // against a conformance server: the one on --peer-port, or (without it) a @sansio/node one started here.
+// Then a second Worker (../protocols/worker.mjs) runs the protocol cases (our HTTP/2 and WebSocket
+// clients) against the protocol servers on --peer-h2-port / --peer-ws-port, or @sansio/node ones started here.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -13,6 +15,7 @@ import {
   startConformancePeer,
   startTestWorker,
 } from "../../../packages/workers/test/workerd-harness.mjs";
+import { startWorkerd, workerdConfig } from "../../../packages/workers/test/workerd-process.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -32,6 +35,29 @@ function portArgument(args, flag) {
   const port = Number(args[at + 1]);
   if (!(Number.isInteger(port) && port > 0 && port < 65536)) throw new Error(`bad ${flag} ${args[at + 1]}`);
   return port;
+}
+
+/**
+ * The protocol cases run by a Worker (../protocols/worker.mjs) in its own workerd, against the servers
+ * on --peer-h2-port / --peer-ws-port, or against @sansio/node ones started here.
+ */
+async function protocolResults(args) {
+  const h2Port = portArgument(args, "--peer-h2-port");
+  const wsPort = portArgument(args, "--peer-ws-port");
+  let own;
+  if (h2Port === undefined || wsPort === undefined) {
+    const { runtime } = await import("@sansio/node");
+    const { serveProtocols } = await import("../protocols/serve.mjs");
+    own = await serveProtocols(runtime);
+  }
+  const peer = { hostname: "127.0.0.1", h2Port: own?.h2Port ?? h2Port, wsPort: own?.wsPort ?? wsPort };
+  const protocols = await startWorkerd({ entry: join(here, "..", "protocols", "worker.mjs"), config: workerdConfig() });
+  try {
+    return await protocols.post("/", peer);
+  } finally {
+    await protocols.stop();
+    await own?.close();
+  }
 }
 
 const args = process.argv.slice(2);
@@ -61,10 +87,12 @@ const stop = async () => {
   await ownPeer?.close();
 };
 process.once("SIGTERM", () => void stop().then(() => process.exit(1)));
+let results;
 try {
-  const results = await worker.post("/conformance", conformanceRequest(peer, tls));
-  console.log(`MATRIX-RESULT ${JSON.stringify({ runtime: worker.version, results })}`);
+  results = await worker.post("/conformance", conformanceRequest(peer, tls));
 } finally {
   await stop();
 }
+results.push(...(await protocolResults(args)));
+console.log(`MATRIX-RESULT ${JSON.stringify({ runtime: worker.version, results })}`);
 process.exit(0);
