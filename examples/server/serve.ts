@@ -30,6 +30,13 @@ function logError(error: unknown, request: { method: string; target: string } | 
   if (!isRoutine(error)) console.error(`error${request ? ` in ${request.method} ${request.target}` : ""}:`, error);
 }
 
+/**
+ * Largest request body an h2c upgrade may carry: `upgradeToHttp2` reads the whole body into memory
+ * before switching, so a larger (or chunked) one is answered over HTTP/1.1 instead, as RFC 7540 §3.2
+ * allows (a server may ignore `Upgrade`).
+ */
+const MAX_UPGRADE_BODY = 64 * 1024;
+
 /** What a client needs to trust the generated certificate (printed before the `listening on` line). */
 function describeCertificate(certificate: DemoCertificate, caOut: string | undefined, port: number): string {
   return [
@@ -47,25 +54,26 @@ function describeCertificate(certificate: DemoCertificate, caOut: string | undef
  */
 export async function serve(runtime: Runtime, runtimeName: string, args: readonly string[]): Promise<Listener> {
   const { host, port, quiet, tls, timeouts } = parseServeArgs(args);
-  const log = (line: string): void => {
-    if (!quiet) console.log(line);
-  };
   const app = createApp(runtimeName);
-  const h2App: Http2Handler = observeResponses(app, (status, request) =>
-    log(accessLogLine(status, request, new Date())),
-  );
+  const h2App: Http2Handler = quiet
+    ? app
+    : observeResponses(app, (status, request) => console.log(accessLogLine(status, request, new Date())));
   const h2Options = { onError: logError };
   const accept = http2Server(h2App, {
     ...h2Options,
     http1: http1Server(
       async (request, response) => {
         if (request.target === "/ws" || request.target.startsWith("/ws?")) return echoWebSocket(request, response);
-        if (await upgradeToHttp2(request, response, h2App, h2Options)) return;
+        const length = request.body.length;
+        const small = length !== null && length <= MAX_UPGRADE_BODY;
+        if (small && (await upgradeToHttp2(request, response, h2App, h2Options))) return;
         return app(request, response);
       },
       {
         ...timeouts,
-        onResponseHead: quiet ? undefined : (head, request) => log(accessLogLine(head.status, request, new Date())),
+        onResponseHead: quiet
+          ? undefined
+          : (head, request) => console.log(accessLogLine(head.status, request, new Date())),
         onError: logError,
       },
     ),

@@ -106,12 +106,19 @@ function frame(type: number, flags: number, streamId: number, payload: Uint8Arra
   return Buffer.concat([head, payload]);
 }
 
+/** The upgrade header fields (`HTTP2-Settings`: MAX_CONCURRENT_STREAMS 100, INITIAL_WINDOW_SIZE 65535). */
+const UPGRADE_FIELDS = "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n";
+const UPGRADE_GET = `GET /stream?bytes=5 HTTP/1.1\r\nHost: demo\r\n${UPGRADE_FIELDS}\r\n`;
+
 /**
  * The h2c upgrade written by hand on a raw socket (RFC 7540 §3.2): the HTTP/1.1 request with `Upgrade:
  * h2c` and `HTTP2-Settings`, the 101, then our preface and SETTINGS, a second request on stream 3, and
  * the frames of both responses (header blocks decoded in order with one HPACK decoder).
  */
-async function rawUpgrade(url: string): Promise<{ head: string; responses: Map<number, H2Answer> }> {
+async function rawUpgrade(
+  url: string,
+  upgradeRequest: string | Buffer = UPGRADE_GET,
+): Promise<{ head: string; responses: Map<number, H2Answer> }> {
   const { hostname, port } = new URL(url);
   const socket = net.connect({ host: hostname, port: Number(port) });
   let received = Buffer.alloc(0);
@@ -124,10 +131,7 @@ async function rawUpgrade(url: string): Promise<{ head: string; responses: Map<n
       socket.once("connect", resolve);
       socket.once("error", reject);
     });
-    socket.write(
-      "GET /stream?bytes=5 HTTP/1.1\r\nHost: demo\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n" +
-        "HTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n",
-    );
+    socket.write(upgradeRequest);
     await eventually(() => received.includes("\r\n\r\n"), 10_000, "the server answers the upgrade request");
     const headEnd = received.indexOf("\r\n\r\n") + 4;
     const head = received.subarray(0, headEnd).toString("latin1");
@@ -349,6 +353,30 @@ describe.each(["node", "deno", "bun"] as DemoRuntime[])(
         expect(notUpgraded.status).toBe(426);
         expect(notUpgraded.headers.get("sec-websocket-version")).toBe("13");
         await notUpgraded.text();
+      });
+
+      it("an h2c upgrade carrying a body over 64 KiB, or a chunked one, is answered over HTTP/1.1 (the demo does not buffer it)", async () => {
+        const big = payload(100_000, 7);
+        const withLength = await rawUpgrade(
+          plain.url,
+          Buffer.concat([
+            Buffer.from(`POST /echo HTTP/1.1\r\nHost: demo\r\n${UPGRADE_FIELDS}Content-Length: ${big.length}\r\n\r\n`),
+            big,
+          ]),
+        );
+        expect(withLength.head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+        expect(withLength.head).toContain(`\r\nContent-Length: ${big.length}\r\n`);
+        const chunked = await rawUpgrade(
+          plain.url,
+          `POST /echo HTTP/1.1\r\nHost: demo\r\n${UPGRADE_FIELDS}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n`,
+        );
+        expect(chunked.head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+        const small = await rawUpgrade(
+          plain.url,
+          `POST /echo HTTP/1.1\r\nHost: demo\r\n${UPGRADE_FIELDS}Content-Length: 3\r\n\r\nabc`,
+        );
+        expect(small.head).toMatch(/^HTTP\/1\.1 101 /);
+        expect(small.responses.get(1)?.body.toString()).toBe("abc");
       });
 
       it.skipIf(!CURL_H2)("curl --http2-prior-knowledge: GET / and a POST /echo", async () => {
