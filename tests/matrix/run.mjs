@@ -1,5 +1,6 @@
-// `npm run matrix`: the conformance suite on every real runtime (Node 22, Node 24, Deno, Bun, workerd),
-// each under its own binary, plus cross-runtime pairs (a server on one runtime, a client on another).
+// `npm run matrix`: the conformance suite and the protocol cases (HTTP/2 and WebSocket, protocols/) on
+// every real runtime (Node 22, Node 24, Deno, Bun, workerd), each under its own binary, plus
+// cross-runtime pairs (a server on one runtime, a client on another).
 // Prints one table and exits non-zero on any failure, crash or missing result.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
