@@ -8,21 +8,12 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type WebSocket from "ws";
 import { WebSocketServer } from "ws";
+import { type RunningWorkerd, startWorkerd, workerdConfig } from "../../workers/test/workerd-process.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packages = join(here, "..", "..");
 
-/** The part of the repo's workerd runner (packages/workers/test/workerd-process.mjs, untyped JS) used here. */
-interface Workerd {
-  post(path: string, body: unknown, timeoutMs?: number): Promise<unknown>;
-  stop(): Promise<void>;
-}
-interface WorkerdRunner {
-  startWorkerd(options: { entry: string; config: string; alias?: Record<string, string> }): Promise<Workerd>;
-  workerdConfig(): string;
-}
-const runnerPath = join(packages, "workers", "test", "workerd-process.mjs");
-let workerd: Workerd | undefined;
+let workerd: RunningWorkerd | undefined;
 let server: WebSocketServer | undefined;
 let url = "";
 
@@ -39,7 +30,6 @@ beforeAll(async () => {
     });
   });
   url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const { startWorkerd, workerdConfig } = (await import(runnerPath)) as WorkerdRunner;
   workerd = await startWorkerd({
     entry: join(here, "workerd", "worker.ts"),
     alias: { "@sansio/websocket": join(here, "..", "src", "index.ts") },
@@ -56,7 +46,7 @@ afterAll(async () => {
 describe("@sansio/websocket client in workerd", () => {
   for (const deflate of [true, false]) {
     it(`runs the exchange ${deflate ? "with" : "without"} permessage-deflate`, async () => {
-      const result = await (workerd as Workerd).post("/", { url, deflate }, 60_000);
+      const result = await (workerd as RunningWorkerd).post("/", { url, deflate }, 60_000);
       expect(result).toEqual({
         extensions: deflate ? "permessage-deflate" : "",
         text: { type: "text", data: "hello from workerd ✓" },
