@@ -2,7 +2,7 @@
 // limits, permessage-deflate accepted when offered) and /ws.html, a tiny page that talks to it.
 
 import type { IncomingRequest, ResponseWriter } from "@sansio/http1";
-import { acceptWebSocket, WebSocketError } from "@sansio/websocket";
+import { acceptWebSocket, type WebSocketConnection, WebSocketError } from "@sansio/websocket";
 
 /**
  * Answers the opening handshake (a request that is not one gets 400, 405 or 426 from
@@ -11,13 +11,18 @@ import { acceptWebSocket, WebSocketError } from "@sansio/websocket";
  * read its echoes, the connection stops reading its messages.
  */
 export async function echoWebSocket(request: IncomingRequest, response: ResponseWriter): Promise<void> {
-  let ws: Awaited<ReturnType<typeof acceptWebSocket>>;
+  let ws: WebSocketConnection;
   try {
     ws = await acceptWebSocket(request, response);
   } catch (error) {
     if (error instanceof WebSocketError) return; // not a valid handshake: already answered
     throw error;
   }
+  void echo(ws); // the HTTP exchange is over: the WebSocket owns the socket now
+}
+
+/** Sends each message back until the connection ends. */
+async function echo(ws: WebSocketConnection): Promise<void> {
   try {
     for await (const message of ws) await ws.send(message.data);
   } catch {
