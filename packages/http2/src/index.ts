@@ -19,6 +19,7 @@ export type {
   Http2Request,
   Http2ResponseWriter,
   Http2ServerOptions,
+  UpgradeOptions,
 } from "./server.js";
 export {
   createHttp2ServerConnection,

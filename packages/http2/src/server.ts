@@ -11,6 +11,7 @@ import type { Setting } from "./frame/frames.js";
 import { checkSetting } from "./frame/parse.js";
 import { headerList } from "./message/headers.js";
 import { knownLength, type OutgoingBody, pumpBody, toBytes } from "./message/send-body.js";
+import { DEFAULT_MAX_UPGRADE_BODY_SIZE, planUpgradeBody, ReplayBody, readUpgradeBody } from "./message/upgrade-body.js";
 import { outgoingFields, parseRequestHead, parseTrailers } from "./message/validate.js";
 import { PrefaceSniffer } from "./sniff.js";
 
@@ -331,25 +332,47 @@ const HOP_BY_HOP = new Set([
   "te",
 ]);
 
+/** Options of {@link upgradeToHttp2}: the HTTP/2 server's, and the limit on the body the upgrade holds. */
+export interface UpgradeOptions extends Omit<Http2ServerOptions, "session"> {
+  /**
+   * Largest request body, in bytes, the upgrade reads into memory before switching (RFC 7540 §3.2: the
+   * whole body comes over HTTP/1.1 first). A larger Content-Length, or a chunked body growing past it,
+   * declines the upgrade: the request stays HTTP/1.1. Default 64 KiB, what an HTTP/2 stream or the
+   * HTTP/1.1 connection buffers for an unread body anyway.
+   */
+  readonly maxUpgradeBodySize?: number;
+}
+
 /**
  * The h2c upgrade (RFC 7540 §3.2, removed by RFC 9113 but still sent by clients such as `curl --http2`)
  * from inside an `@sansio/http1` handler: when `request` asks for `Upgrade: h2c` with exactly one valid
  * `HTTP2-Settings`, reads its body, answers `101 Switching Protocols` and continues the connection as
- * HTTP/2 with `handler`, which answers this first request on stream 1. Resolves false, having done
- * nothing, for any other request (answer it over HTTP/1.1).
+ * HTTP/2 with `handler`, which answers this first request on stream 1. Resolves false, having sent
+ * nothing, for any other request (answer it over HTTP/1.1) and when the body is larger than
+ * `options.maxUpgradeBodySize`: a Content-Length above it is declined before a byte is read; a chunked
+ * body is read until it passes it, and `request.body` is then replaced by a body that gives those
+ * bytes back first, so the HTTP/1.1 answer reads the whole body as sent.
  */
 export async function upgradeToHttp2(
   request: IncomingRequest,
   response: ResponseWriter,
   handler: Http2Handler,
-  options: Omit<Http2ServerOptions, "session"> = {},
+  options: UpgradeOptions = {},
 ): Promise<boolean> {
   if (request.upgrade === null || !hasToken(request.upgrade, "h2c")) return false;
   const values = getHeaderAll(request.headers, "http2-settings");
   if (values.length !== 1) return false;
   const settings = parseHttp2Settings(values[0] as string);
   if (settings === null) return false;
-  const body = await request.body.bytes();
+  const { maxUpgradeBodySize = DEFAULT_MAX_UPGRADE_BODY_SIZE, ...serverOptions } = options;
+  if (!(maxUpgradeBodySize >= 0)) throw new RangeError(`invalid maxUpgradeBodySize ${maxUpgradeBodySize}`);
+  const plan = planUpgradeBody(request.body.length, maxUpgradeBodySize);
+  if (plan === "decline") return false;
+  const read = await readUpgradeBody(request.body, plan === "read" ? Number.POSITIVE_INFINITY : maxUpgradeBodySize);
+  if (read.kind === "too-large") {
+    giveBodyBack(request, new ReplayBody(read.held, request.body));
+    return false;
+  }
   const headers: string[] = [];
   for (let i = 0; i + 1 < request.headers.length; i += 2) {
     const name = (request.headers[i] as string).toLowerCase();
@@ -360,14 +383,19 @@ export async function upgradeToHttp2(
     path: request.target,
     authority: request.header("host") ?? "",
     headers,
-    body,
+    body: read.bytes,
     settings,
   };
   response.upgrade(
     { Upgrade: "h2c" },
-    () => new Http2ServerConnection(handler, { ...options, session: request.session }, upgraded),
+    () => new Http2ServerConnection(handler, { ...serverOptions, session: request.session }, upgraded),
   );
   return true;
+}
+
+/** After a declined upgrade read part of the body: the request's `body` gives those bytes back first. */
+function giveBodyBack(request: IncomingRequest, body: ReplayBody): void {
+  Object.defineProperty(request, "body", { value: body, configurable: true, enumerable: true });
 }
 
 /** Decodes an HTTP2-Settings value (base64url of a SETTINGS payload); null when malformed. */
