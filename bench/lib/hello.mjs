@@ -16,7 +16,9 @@ export async function serveHelloWithHttp1(runtime, http1Server, host = "127.0.0.
   const headers = ["Content-Type", CONTENT_TYPE];
   const listener = await runtime.listen(
     { hostname: host, port: 0, idleTimeout: KEEP_ALIVE_MS },
-    http1Server((_request, response) => response.respond(200, headers, HELLO_BYTES)),
+    http1Server((_request, response) => response.respond(200, headers, HELLO_BYTES), {
+      keepAliveTimeout: KEEP_ALIVE_MS,
+    }),
   );
   return { port: listener.address.port, close: () => listener.close({ timeout: 500 }) };
 }
