@@ -17,8 +17,10 @@ export type { OutgoingBody } from "./message/send-body.js";
 export type {
   Http2Handler,
   Http2Request,
+  Http2ResponseObserver,
   Http2ResponseWriter,
   Http2ServerOptions,
+  ObservedHttp2ResponseHead,
   UpgradeOptions,
 } from "./server.js";
 export {

@@ -70,12 +70,37 @@ export interface Http2ResponseWriter {
 /** Handles one request. A thrown error or rejection answers 500 (or resets the stream once headers were sent). */
 export type Http2Handler = (request: Http2Request, response: Http2ResponseWriter) => void | Promise<void>;
 
+/** A response head as the server sends it, shown to {@link Http2ResponseObserver}. */
+export interface ObservedHttp2ResponseHead {
+  /** The `:status`. */
+  readonly status: number;
+  /**
+   * The header fields sent, without `:status`: names lower-cased, the connection-specific fields
+   * HTTP/2 forbids removed. Only valid during the call: copy what you keep.
+   */
+  readonly headers: HeaderList;
+  /** The stream the response goes on. */
+  readonly streamId: number;
+}
+
+/**
+ * Told about every response head just before it is queued (access logs, metrics), the ones the server
+ * makes itself included (431, 500). `request` is undefined for the 431 to a header block too large to
+ * decode. An observer that throws does not break the exchange (`onError` hears it).
+ */
+export type Http2ResponseObserver = (head: ObservedHttp2ResponseHead, request: Http2Request | undefined) => void;
+
 /** Options of an HTTP/2 server connection. */
 export interface Http2ServerOptions extends Http2Options {
   /** The session the connection runs on (set by {@link http2Server}); exposed as `request.session`. */
   readonly session?: Session;
-  /** Told about handler failures. Default `console.error`. */
-  readonly onError?: (error: unknown, request: Http2Request) => void;
+  /** Told about every response head just before it is queued. */
+  readonly onResponseHead?: Http2ResponseObserver;
+  /**
+   * Told about handler and observer failures (`request` undefined for an observer failing on a 431).
+   * Default `console.error`.
+   */
+  readonly onError?: (error: unknown, request: Http2Request | undefined) => void;
 }
 
 /**
@@ -85,13 +110,15 @@ export interface Http2ServerOptions extends Http2Options {
 export class Http2ServerConnection extends Http2Session {
   readonly #handler: Http2Handler;
   readonly #session: Session | undefined;
-  readonly #onError: (error: unknown, request: Http2Request) => void;
+  readonly #onError: (error: unknown, request: Http2Request | undefined) => void;
+  readonly #onResponseHead: Http2ResponseObserver | undefined;
 
   constructor(handler: Http2Handler, options: Http2ServerOptions = {}, upgraded?: UpgradedRequest) {
     super(true, options, { enablePush: false });
     this.#handler = handler;
     this.#session = options.session;
     this.#onError = options.onError ?? ((error) => console.error("@sansio/http2: handler failed:", error));
+    this.#onResponseHead = options.onResponseHead;
     if (upgraded !== undefined) this.#adopt(upgraded);
   }
 
@@ -112,7 +139,7 @@ export class Http2ServerConnection extends Http2Session {
     this.attachBody(stream, body);
     const { method, path, authority, headers } = upgraded;
     const request = new Request(1, method, path, authority, "http", headers, body, this.#session);
-    const w = new Writer(this, stream, method === "HEAD");
+    const w = new Writer(this, stream, request, method === "HEAD");
     writer = w;
     queueMicrotask(() => this.#run(request, w));
   }
@@ -148,7 +175,7 @@ export class Http2ServerConnection extends Http2Session {
           body,
           this.#session,
         );
-        const w = new Writer(this, s, head.method === "HEAD");
+        const w = new Writer(this, s, request, head.method === "HEAD");
         writer = w;
         queueMicrotask(() => this.#run(request, w));
         return null;
@@ -156,7 +183,7 @@ export class Http2ServerConnection extends Http2Session {
       headersTooLarge: () => {
         const s = stream();
         this.attachBody(s, emptyBody());
-        const w = new Writer(this, s);
+        const w = new Writer(this, s, undefined);
         writer = w;
         w.respond(431, { "content-type": "text/plain" }, "request header fields too large\n");
       },
@@ -188,6 +215,19 @@ export class Http2ServerConnection extends Http2Session {
 
   protected idle(): boolean {
     return true;
+  }
+
+  /** @internal Tells the response observer, if any, about a head about to be queued. */
+  _observe(status: number, fields: readonly string[], streamId: number, request: Http2Request | undefined): void {
+    const observer = this.#onResponseHead;
+    if (observer === undefined) return;
+    try {
+      // fields start with ":status", value: the observer sees the regular fields only.
+      observer({ status, headers: fields.slice(2), streamId }, request);
+    } catch (error) {
+      // The observer's failure does not break the exchange.
+      this.#onError(error, request);
+    }
   }
 
   // Bridges for the response writer (the session's send methods are protected).
@@ -235,6 +275,8 @@ class Writer implements Http2ResponseWriter {
   constructor(
     private readonly connection: Http2ServerConnection,
     private readonly stream: Http2Stream,
+    /** The request answered; undefined for the 431 to a header block too large to decode. */
+    private readonly request: Http2Request | undefined,
     /** The request was HEAD: the response carries headers only. */
     private readonly head = false,
   ) {}
@@ -305,7 +347,10 @@ class Writer implements Http2ResponseWriter {
     // HEAD, 204 and 304 responses have no content (RFC 9110 §6.4.1): the headers end the stream.
     if (this.head || status === 204 || status === 304) end = true;
     if (end) this.finished = true;
-    this.connection._headers(this.stream, outgoingFields(headers, [":status", String(status)]), end);
+    const fields = outgoingFields(headers, [":status", String(status)]);
+    // A stream already reset has no head to observe: nothing goes out.
+    if (!this.aborted) this.connection._observe(status, fields, this.stream.id, this.request);
+    this.connection._headers(this.stream, fields, end);
   }
 }
 
