@@ -55,6 +55,14 @@ interface MessageState {
 
 const EMPTY = new Uint8Array(0);
 
+/** Where a {@link FrameReader} is in the frame stream, for a `FrameSkipper` to take over from it. */
+export interface FramePosition {
+  /** Payload bytes of the current frame not yet read. */
+  readonly payloadLeft: number;
+  /** The start of a header split across reads, or empty. */
+  readonly partialHeader: Uint8Array;
+}
+
 /**
  * A pull parser for the frames of one direction (RFC 6455 §5): offer it bytes at any chunk boundary
  * and it consumes what it can, delivering messages and control frames to a {@link FrameSink}. It checks
@@ -77,6 +85,12 @@ export class FrameReader {
   /** The payload of the control frame being read. */
   #control: Uint8Array = EMPTY;
   #controlLength = 0;
+  /** Index (in the bytes of the current `read`) up to which input is accounted for. */
+  #cursor = 0;
+  /** True while a header is being parsed: a failure then leaves the frame boundaries unknown. */
+  #parsingHeader = false;
+  /** After a failure: where the input stopped and the frame boundaries at that point (null: unknown). */
+  #failure: { readonly at: number; readonly position: FramePosition | null } | null = null;
 
   constructor(options: FrameReaderOptions, sink: FrameSink) {
     this.#options = options;
@@ -88,12 +102,31 @@ export class FrameReader {
     return this.#message !== null || this.#state !== HEADER || this.#scratchLength > 0;
   }
 
+  /**
+   * Where the frame stream stands: between reads, or (after a failure) just past the bytes the failing
+   * step took. Null when the failure left the frame boundaries unknown.
+   */
+  get position(): FramePosition | null {
+    if (this.#failure !== null) return this.#failure.position;
+    if (this.#state === HEADER) {
+      return { payloadLeft: 0, partialHeader: this.#scratch.slice(0, this.#scratchLength) };
+    }
+    return { payloadLeft: this.#remaining, partialHeader: EMPTY };
+  }
+
+  /** After `read` threw: the index in its bytes where the input not yet accounted for begins. */
+  get failedAt(): number {
+    return this.#failure?.at ?? 0;
+  }
+
   /** Consumes bytes from `bytes[offset..end)`; returns how many. Throws {@link WebSocketError}; after that, every call throws. */
   read(bytes: Uint8Array, offset: number, end: number): number {
     if (this.#state === FAILED) throw new Error("FrameReader.read after a failure");
     try {
       return this.#read(bytes, offset, end);
     } catch (error) {
+      const position = this.#parsingHeader ? null : { payloadLeft: this.#remaining, partialHeader: EMPTY };
+      this.#failure = { at: this.#cursor, position };
       this.#state = FAILED;
       throw error;
     }
@@ -101,6 +134,7 @@ export class FrameReader {
 
   #read(bytes: Uint8Array, offset: number, end: number): number {
     let pos = offset;
+    this.#cursor = pos;
     const sink = this.#sink;
     while (pos < end && !sink.paused()) {
       if (this.#state === HEADER) {
@@ -112,6 +146,7 @@ export class FrameReader {
       }
     }
     // A zero-length frame completes without payload bytes: finish it even at the end of the input.
+    this.#cursor = pos;
     if (this.#state !== HEADER && this.#remaining === 0 && !sink.paused()) this.#finishFrame();
     return pos - offset;
   }
@@ -120,7 +155,7 @@ export class FrameReader {
     let parsed: ReturnType<typeof parseFrameHeader>;
     let used: number;
     if (this.#scratchLength === 0) {
-      parsed = parseFrameHeader(bytes, pos, end);
+      parsed = this.#parseHeader(bytes, pos, end);
       if (parsed.kind === "incomplete") {
         const n = end - pos;
         this.#scratch.set(bytes.subarray(pos, end));
@@ -131,18 +166,27 @@ export class FrameReader {
     } else {
       // The header is split across reads: gather it in the scratch buffer, no further than it needs.
       const have = this.#scratchLength;
-      const probe = parseFrameHeader(this.#scratch, 0, have);
+      const probe = this.#parseHeader(this.#scratch, 0, have);
       const need = probe.kind === "incomplete" ? probe.need : have;
       const take = Math.min(need - have, end - pos);
       this.#scratch.set(bytes.subarray(pos, pos + take), have);
       this.#scratchLength = have + take;
-      parsed = parseFrameHeader(this.#scratch, 0, this.#scratchLength);
+      parsed = this.#parseHeader(this.#scratch, 0, this.#scratchLength);
       if (parsed.kind === "incomplete") return take;
       this.#scratchLength = 0;
       used = take;
     }
+    this.#cursor = pos + used;
+    this.#remaining = parsed.header.length; // known even when the frame is refused: a skipper can pass it
     this.#startFrame(parsed.header);
     return used;
+  }
+
+  #parseHeader(bytes: Uint8Array, offset: number, end: number): ReturnType<typeof parseFrameHeader> {
+    this.#parsingHeader = true;
+    const parsed = parseFrameHeader(bytes, offset, end);
+    this.#parsingHeader = false;
+    return parsed;
   }
 
   #startFrame(header: FrameHeader): void {
@@ -187,6 +231,7 @@ export class FrameReader {
 
   #readData(bytes: Uint8Array, pos: number, end: number): number {
     const n = Math.min(this.#remaining, end - pos);
+    this.#cursor = pos + n;
     const header = this.#header as FrameHeader;
     const chunk = bytes.slice(pos, pos + n);
     if (header.mask !== null) this.#phase = maskInPlace(chunk, 0, n, header.mask, this.#phase);
@@ -223,6 +268,7 @@ export class FrameReader {
 
   #readControl(bytes: Uint8Array, pos: number, end: number): number {
     const n = Math.min(this.#remaining, end - pos);
+    this.#cursor = pos + n;
     this.#control.set(bytes.subarray(pos, pos + n), this.#controlLength);
     this.#controlLength += n;
     this.#remaining -= n;

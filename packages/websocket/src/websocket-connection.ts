@@ -18,6 +18,7 @@ import { CloseCode, WebSocketError } from "./errors.js";
 import { Opcode, RSV1 } from "./frame-header.js";
 import { FrameReader, type FrameSink, type MessageType } from "./frame-reader.js";
 import type { Role } from "./frame-rules.js";
+import { FrameSkipper } from "./frame-skipper.js";
 import { FrameWriter } from "./frame-writer.js";
 import { MessageStream } from "./message-stream.js";
 import { type ResolvedOptions, resolveOptions, type WebSocketOptions } from "./options.js";
@@ -67,6 +68,16 @@ const DEFAULT_COMPRESS_THRESHOLD = 64;
 
 type Queued = Message | MessageStream;
 
+/** Most bytes a failed connection drops while lingering before it closes anyway. */
+export const LINGER_LIMIT = 16 * 1024 * 1024;
+
+/** A failed connection's read side, lingering: what it dropped, until when (with a clock), and the frame boundaries. */
+interface Linger {
+  readonly skipper: FrameSkipper;
+  dropped: number;
+  readonly until: number | undefined;
+}
+
 /**
  * Where the close handshake is: `open` (no close frame either way); `closing` (our close frame is queued,
  * or the peer stopped reading, and the peer's close is awaited); `closed` (the connection ended and
@@ -77,9 +88,12 @@ type Phase = ReadyState;
 /**
  * The read side: `reading` frames; `awaiting-eof`, a client after the close handshake, discarding input
  * while it waits for the server to close the TCP connection first (RFC 6455 §7.1.1), at most
- * `closeTimeout`; `done` (the close handshake, a failure, EOF or an abort ended it).
+ * `closeTimeout`; `lingering`, after we failed the connection: our close frame is out and the peer's
+ * input is dropped (so closing does not reset the connection and destroy that frame) until the peer's
+ * close frame or EOF, {@link LINGER_LIMIT} bytes, or `closeTimeout`; `done` (the close handshake, EOF,
+ * the end of lingering or an abort ended it).
  */
-type InputState = "reading" | "awaiting-eof" | "done";
+type InputState = "reading" | "awaiting-eof" | "lingering" | "done";
 
 /**
  * An open WebSocket (RFC 6455) as a sans-IO {@link Connection}: the handshake is done (see
@@ -119,6 +133,8 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   #closeDeadline: number | undefined;
   /** A client in `awaiting-eof` closes its side itself at this time. */
   #eofDeadline: number | undefined;
+  /** Set while `#input` is `lingering`. */
+  #linger: Linger | null = null;
   #nextPing: number | undefined;
   #pongDeadline: number | undefined;
   /** Incoming: the whole message being gathered, or the stream being fed. */
@@ -347,11 +363,17 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   read(buffer: Uint8Array, offset: number, length: number): number {
+    const end = offset + length;
+    if (this.#input === "lingering") {
+      this.#dropLingering(buffer, offset, end);
+      return length;
+    }
     if (this.#input !== "reading") return length; // nothing may follow a close frame: discarded
     try {
-      return this.#reader.read(buffer, offset, offset + length);
+      return this.#reader.read(buffer, offset, end);
     } catch (error) {
       this.#fail(error);
+      if (this.#linger !== null) this.#dropLingering(buffer, this.#reader.failedAt, end);
       return length;
     }
   }
@@ -360,6 +382,10 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
     const consumed = this.read(buffer, offset, length);
     if (this.#input === "awaiting-eof") {
       this.#closeOurSide(); // the server closed first, as it should
+      return consumed;
+    }
+    if (this.#input === "lingering") {
+      this.#endLinger(); // the peer is done sending: nothing unread is left to reset the connection
       return consumed;
     }
     if (this.#input === "done") return consumed;
@@ -416,12 +442,16 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   shutdown(): void {
     if (this.#phase === "open") this.close(CloseCode.GoingAway);
     else if (this.#input === "awaiting-eof") this.#closeOurSide();
+    else if (this.#input === "lingering") this.#endLinger();
   }
 
   // ---- Connection: time -----------------------------------------------------------------------
 
   nextDeadline(): number | undefined {
-    if (this.#phase === "closed") return this.#input === "awaiting-eof" ? this.#eofDeadline : undefined;
+    if (this.#phase === "closed") {
+      if (this.#input === "lingering") return this.#linger?.until;
+      return this.#input === "awaiting-eof" ? this.#eofDeadline : undefined;
+    }
     let deadline = this.#closeDeadline;
     for (const candidate of [this.#pongDeadline, this.#phase === "open" ? this.#nextPing : undefined]) {
       if (candidate !== undefined && (deadline === undefined || candidate < deadline)) deadline = candidate;
@@ -430,6 +460,11 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   }
 
   handleTimeout(now: number): void {
+    const until = this.#linger?.until;
+    if (this.#input === "lingering" && until !== undefined && now >= until) {
+      this.#endLinger(); // the peer kept sending: close with what is unread
+      return;
+    }
     if (this.#input === "awaiting-eof" && this.#eofDeadline !== undefined && now >= this.#eofDeadline) {
       this.#closeOurSide(); // the server did not close the TCP connection: do it from here
       return;
@@ -606,19 +641,44 @@ export class WebSocketConnection implements Connection, AsyncIterable<Message> {
   #fail(error: unknown, code?: number, reason = ""): void {
     if (this.#phase === "closed") return;
     const closeCode = code ?? (error instanceof WebSocketError ? error.closeCode : CloseCode.InternalError);
-    this.#input = "done";
     if (this.#phase === "open") {
       this.#streaming = false;
       this.#deferred = [];
       this.#sendClose(encodeClosePayload(closeCode, reason));
     }
-    this.#output.end(); // failing the connection closes it at once, whichever side we are
+    this.#output.end(); // failing the connection closes our side at once, whichever side we are
+    this.#startLinger();
     this.#finish({ code: closeCode, reason, wasClean: false, error });
+  }
+
+  /** After failing: read and drop the peer's input, bounded, so that closing does not reset away our close frame. */
+  #startLinger(): void {
+    if (this.#input !== "reading") return;
+    this.#input = "lingering";
+    this.#linger = {
+      skipper: new FrameSkipper(this.#reader.position),
+      dropped: 0,
+      until: this.#clock === undefined ? undefined : this.#clock.now() + this.#options.closeTimeout,
+    };
+  }
+
+  #dropLingering(buffer: Uint8Array, offset: number, end: number): void {
+    const linger = this.#linger as Linger;
+    linger.dropped += end - offset;
+    linger.skipper.skip(buffer, offset, end);
+    if (linger.skipper.closeSeen || linger.dropped > LINGER_LIMIT) this.#endLinger();
+  }
+
+  #endLinger(): void {
+    this.#input = "done";
+    this.#linger = null;
+    this.#wakeReader();
   }
 
   /** The connection is gone or given up on (I/O error, EOF without close, close timeout): stop both sides now. */
   #abort(error: unknown): void {
     this.#input = "done";
+    this.#linger = null;
     this.#eofDeadline = undefined;
     this.#output.discard(error instanceof ConnectionClosedError ? error : undefined);
     this.#wakeReader();
