@@ -6,8 +6,10 @@ import { acceptDeflateOffer, deflateOffer, readDeflateResponse } from "../src/de
 import { WebSocketError } from "../src/errors.js";
 import { formatExtensions, parseExtensions } from "../src/extensions.js";
 import { encodeFrameHeader, type FrameHeader, frameHeaderSize, parseFrameHeader } from "../src/frame-header.js";
+import { FrameSkipper } from "../src/frame-skipper.js";
 import { maskCopy, maskInPlace } from "../src/mask.js";
 import { isValidUtf8, Utf8Validator } from "../src/utf8.js";
+import { frame } from "./helpers.js";
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
 
@@ -368,3 +370,61 @@ it("WebSocketError carries a stable code and a close code", () => {
   const error = new WebSocketError("invalid-utf8", "bad", 1007);
   expect(error).toMatchObject({ name: "WebSocketError", code: "invalid-utf8", closeCode: 1007 });
 });
+
+describe("frame skipper (what a failed connection reads while it lingers)", () => {
+  const close = frame({ opcode: 0x8, payload: Uint8Array.of(0x03, 0xe8) });
+  const binary = frame({ opcode: 0x2, payload: new Uint8Array(300) });
+  const ping = frame({ opcode: 0x9, payload: Uint8Array.of(1, 2, 3) });
+  const cases: Array<[string, ConstructorParameters<typeof FrameSkipper>[0], Uint8Array, boolean, number]> = [
+    // name, start, input, close seen, bytes taken
+    ["a close frame alone", { payloadLeft: 0 }, close, true, close.length],
+    [
+      "the rest of a payload, then a close",
+      { payloadLeft: 5 },
+      concat(new Uint8Array(5), close),
+      true,
+      5 + close.length,
+    ],
+    [
+      "frames before the close; what follows it is left",
+      { payloadLeft: 0 },
+      concat(binary, ping, close, ping),
+      true,
+      binary.length + ping.length + close.length,
+    ],
+    ["no close: everything is taken", { payloadLeft: 0 }, concat(binary, ping), false, binary.length + ping.length],
+    [
+      "a close header split before the take-over",
+      { payloadLeft: 0, partialHeader: close.subarray(0, 1) },
+      close.subarray(1),
+      true,
+      close.length - 1,
+    ],
+    ["a close frame's bytes inside a payload are payload", { payloadLeft: close.length }, close, false, close.length],
+    ["boundaries unknown: all is taken, no close is seen", null, concat(close, close), false, 2 * close.length],
+    [
+      "a 64-bit length with its top bit set loses the boundaries",
+      { payloadLeft: 0 },
+      concat(hex("82ff8000000000000000"), close),
+      false,
+      10 + close.length,
+    ],
+  ];
+
+  for (const [name, start, input, closeSeen, taken] of cases) {
+    it(`${name}: whole and one byte at a time`, () => {
+      const whole = new FrameSkipper(start);
+      expect(whole.skip(input, 0, input.length)).toBe(taken);
+      expect(whole.closeSeen).toBe(closeSeen);
+      const bytewise = new FrameSkipper(start);
+      let total = 0;
+      for (let i = 0; i < input.length && !bytewise.closeSeen; i++) total += bytewise.skip(input, i, i + 1);
+      expect(total).toBe(taken);
+      expect(bytewise.closeSeen).toBe(closeSeen);
+    });
+  }
+});
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  return new Uint8Array(Buffer.concat(parts));
+}

@@ -5,8 +5,10 @@
 import { http1Server } from "@sansio/http1";
 import { createMemoryRuntime } from "@sansio/runtime-api/testing";
 import { describe, expect, it } from "vitest";
+import { encodeFrameHeader } from "../src/frame-header.js";
 import { type AcceptOptions, acceptWebSocket, connectWebSocket, type WebSocketConnection } from "../src/index.js";
-import { closeCodeOf, decodeFrames, RawPeer, sleep, text } from "./helpers.js";
+import { LINGER_LIMIT } from "../src/websocket-connection.js";
+import { closeCodeOf, decodeFrames, frame, RawPeer, sleep, text } from "./helpers.js";
 
 const UPGRADE_REQUEST = text(
   "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
@@ -151,5 +153,78 @@ describe("timers through the driver (virtual clock)", () => {
     expect(client.readyState).toBe("closing");
     await memory.clock.advance(1);
     expect(await client.closed).toMatchObject({ code: 1006, error: { name: "TimeoutError" } });
+  });
+
+  describe("after failing, the server lingers: drops the peer's input until its close, EOF, a byte or a time bound", () => {
+    /** A raw client whose oversized frame (`declared` bytes, 1000 of them sent) the server refuses at its header. */
+    async function refusedAtHeader(declared: number, options: AcceptOptions = {}) {
+      const { memory, accepted } = await virtualServer(options);
+      const peer = new RawPeer({ endOnEof: false });
+      await memory.connect({ port: 80 }, peer);
+      peer.send(UPGRADE_REQUEST);
+      await until(() => accepted.length === 1);
+      const server = accepted[0] as WebSocketConnection;
+      const header = encodeFrameHeader({ fin: true, rsv: 0, opcode: 0x2, mask: 0x12345678, length: declared });
+      peer.send(header, new Uint8Array(1000));
+      expect(await server.closed).toMatchObject({ code: 1009, wasClean: false });
+      await peer.eof; // our close frame, then FIN
+      const frames = framesAfterHead(peer);
+      expect(frames.map((f) => f.opcode)).toEqual([0x8]);
+      expect(closeCodeOf(frames[0]?.payload as Uint8Array)).toBe(1009);
+      expect(server.isClosed()).toBe(false); // still reading: closing now would reset the connection
+      return { memory, peer, server };
+    }
+
+    it("the rest of the message is dropped, and the peer's close frame ends it", async () => {
+      const { memory, peer, server } = await refusedAtHeader(2 << 20);
+      peer.send(new Uint8Array((2 << 20) - 1000)); // the rest of the refused frame
+      await sleep(20);
+      expect(server.isClosed()).toBe(false);
+      peer.send(frame({ opcode: 0x8, payload: Uint8Array.of(0x03, 0xf1) })); // the peer answers: 1009
+      await until(() => server.isClosed());
+      await until(() => memory.clock.pendingTimers === 0);
+    });
+
+    it("EOF from the peer ends it", async () => {
+      const { memory, peer, server } = await refusedAtHeader(2 << 20);
+      peer.end();
+      await until(() => server.isClosed());
+      await until(() => memory.clock.pendingTimers === 0);
+    });
+
+    it(`at most LINGER_LIMIT (${LINGER_LIMIT} bytes) is dropped, even when the peer declared more`, async () => {
+      const { memory, peer, server } = await refusedAtHeader(2 ** 40);
+      peer.send(new Uint8Array(LINGER_LIMIT - 1000)); // with the 1000 sent first: exactly the limit
+      await sleep(20);
+      expect(server.isClosed()).toBe(false);
+      peer.send(new Uint8Array(1)); // one byte past it
+      await until(() => server.isClosed());
+      await until(() => memory.clock.pendingTimers === 0);
+    });
+
+    it("at most closeTimeout: a peer that keeps the input open is closed then", async () => {
+      const { memory, server } = await refusedAtHeader(2 << 20, { closeTimeout: 3000 });
+      await memory.clock.advance(2999);
+      expect(server.isClosed()).toBe(false);
+      await memory.clock.advance(1);
+      await until(() => server.isClosed());
+      await until(() => memory.clock.pendingTimers === 0);
+    });
+  });
+
+  it("a failed client lingers too, until the server closes the TCP connection", async () => {
+    const { memory, peer, client } = await clientAgainstRawServer(2000);
+    // A masked frame from the server (1002), declaring more than it sends.
+    const header = encodeFrameHeader({ fin: true, rsv: 0, opcode: 0x2, mask: 0x01020304, length: 100_000 });
+    peer.send(header, new Uint8Array(10));
+    expect(await client.closed).toMatchObject({ code: 1002, wasClean: false });
+    await peer.eof;
+    expect(client.isClosed()).toBe(false);
+    peer.send(new Uint8Array(100_000 - 10));
+    await sleep(20);
+    expect(client.isClosed()).toBe(false); // no close frame yet: still dropping
+    peer.end();
+    await until(() => client.isClosed());
+    await until(() => memory.clock.pendingTimers === 0);
   });
 });

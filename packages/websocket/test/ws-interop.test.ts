@@ -4,6 +4,7 @@
  */
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { http1Server } from "@sansio/http1";
 import { runtime } from "@sansio/node";
 import type { Listener } from "@sansio/runtime-api";
@@ -11,9 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { generateTestCertificates } from "../../../tests/support/certs.mjs";
 import { acceptWebSocket, connectWebSocket, type Message, type WebSocketConnection } from "../src/index.js";
-import { once } from "./helpers.js";
+import { once, spawnChild } from "./helpers.js";
 import { echoHandler } from "./runtimes/app.ts";
 
+const CLIENT_SCRIPT = fileURLToPath(new URL("./runtimes/oversize-client.mjs", import.meta.url));
 const BIG = 16 << 20;
 const LIMIT = 32 << 20;
 
@@ -153,6 +155,31 @@ describe("ws client → @sansio/websocket server on @sansio/node", () => {
     second.close();
     await once(second, "close");
   });
+});
+
+describe("bug: a closing server reset away its own close frame (1006 instead of 1009)", () => {
+  let listener: Listener;
+  let url: string;
+
+  beforeAll(async () => {
+    listener = await runtime.listen(
+      { hostname: "127.0.0.1", port: 0 },
+      http1Server(async (request, response) => {
+        const ws = await acceptWebSocket(request, response); // the default 1 MiB limit
+        ws.onmessage = () => {};
+      }),
+    );
+    url = `ws://127.0.0.1:${(listener.address as { port: number }).port}/`;
+  });
+  afterAll(() => listener.close());
+
+  it("an 8 MiB message sent in one go (over the 1 MiB default) gets close 1009 every time, not a reset (30 runs)", async () => {
+    // The client runs in its own process: its writes race the server's close as a real peer's do.
+    const client = spawnChild(process.execPath, [CLIENT_SCRIPT, url, "30", String(8 << 20)]);
+    expect(await client.exited).toBe(0);
+    const codes = [...client.output().matchAll(/close (\d+)/g)].map((match) => Number(match[1]));
+    expect(codes).toEqual(Array.from({ length: 30 }, () => 1009));
+  }, 90_000);
 });
 
 describe("@sansio/websocket client on @sansio/node → ws server", () => {
