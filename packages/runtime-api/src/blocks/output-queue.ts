@@ -45,8 +45,6 @@ const EMPTY = new Uint8Array(0);
 const READY: Promise<void> = Promise.resolve();
 /** The first gather buffer is at most this large; later ones double, up to 4 x `gatherBelow`. */
 const FIRST_GATHER = 4096;
-/** A drained item list longer than this is dropped rather than kept for reuse. */
-const KEEP_ITEMS = 1024;
 
 /**
  * The output side of a `Connection`: bytes in, write operations out. A protocol's
@@ -56,8 +54,8 @@ const KEEP_ITEMS = 1024;
  *   chunks under `gatherBelow` copied into a reused gather buffer, so a thousand tiny writes become
  *   one iovec and the caller may reuse a small chunk at once. It wakes the driver's writer.
  * - {@link nextWriteOperation} hands the driver a snapshot of at most `maxIovecs` iovecs; the
- *   snapshot array is reused from one write to the next (no allocation per write) and is not changed
- *   while its write is in flight.
+ *   snapshot array is reused from one write to the next and is not changed while its write is in
+ *   flight; once a write is reported it is emptied, so an idle queue holds no slots.
  * - {@link reportWriteResult} drops the bytes written (partial writes are normal). On `"closed"` the
  *   queue is discarded and the state is `"gone"`: later writes are dropped (they return false) and
  *   {@link drained} rejects with `ConnectionClosedError`, so a writer learns the peer is gone.
@@ -242,7 +240,8 @@ export class OutputQueue {
     const inFlight = this.#inFlight;
     this.#inFlight = -1;
     const snapshot = this.#snapshot;
-    for (let i = 0; i < snapshot.length; i++) snapshot[i] = EMPTY; // hold no written chunk alive
+    // Hold no written chunk alive, and no slots either: an idle connection keeps an empty array.
+    snapshot.length = 0;
     if (result === "closed") {
       this.discard(new ConnectionClosedError("the peer closed the connection before the output was written"));
       return;
@@ -374,7 +373,8 @@ export class OutputQueue {
     }
     if (this.#bytes === 0) {
       // Everything was written: the runtime needs none of it, so the gather buffer is reused from its start.
-      if (this.#tail > KEEP_ITEMS) this.#items = [];
+      // The item slots are released (an idle connection keeps an empty array, not the grown one).
+      items.length = 0;
       this.#head = 0;
       this.#tail = 0;
       this.#region = -1;

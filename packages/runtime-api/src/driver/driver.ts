@@ -9,7 +9,7 @@ import { checkDriveOptions } from "./options.js";
 import type { PumpHost } from "./pump-host.js";
 import { ReadPump } from "./read-pump.js";
 import { ResumeScheduler } from "./resumes.js";
-import { Timekeeper } from "./timekeeper.js";
+import { Timekeeper, type TimekeeperHost } from "./timekeeper.js";
 import { WritePump } from "./write-pump.js";
 
 /**
@@ -38,7 +38,7 @@ export interface DriverOptions extends DriveOptions {
  * idle timeout and the protocol's deadlines, and the closing logic. Every adapter uses it; an adapter
  * only supplies the transport.
  */
-export class Driver implements TransportSink, PumpHost {
+export class Driver implements TransportSink, PumpHost, TimekeeperHost {
   /** Settles once the socket is released; never rejects. */
   readonly closed: Promise<void>;
   readonly resumes: ResumeScheduler;
@@ -77,11 +77,8 @@ export class Driver implements TransportSink, PumpHost {
     this.#reads = new ReadPump(this, this.#buffer);
     this.#writes = new WritePump(this);
     this.resumes = new ResumeScheduler(this.#reads.resume, this.#writes.resume, this.#turnEnded);
-    this.time = new Timekeeper(this.#clock, options.idleTimeout ?? 0, {
-      idleExpired: () =>
-        this.fail(new TimeoutError(`no bytes read or written for ${options.idleTimeout} ms (idleTimeout)`)),
-      deadlineReached: (now) => this.#deadlineReached(now),
-    });
+    // The driver is the timekeeper's host itself: no host object or closures per connection.
+    this.time = new Timekeeper(this.#clock, options.idleTimeout ?? 0, this);
     this.closed = new Promise((resolve) => {
       this.#settle = resolve;
     });
@@ -304,7 +301,13 @@ export class Driver implements TransportSink, PumpHost {
     }
   };
 
-  #deadlineReached(now: number): void {
+  /** Timekeeper: nothing was read or written for `idleTimeout` ms. */
+  idleExpired(idleTimeout: number): void {
+    this.fail(new TimeoutError(`no bytes read or written for ${idleTimeout} ms (idleTimeout)`));
+  }
+
+  /** Timekeeper: the protocol's deadline has come; the connection handles it. */
+  deadlineReached(now: number): void {
     const connection = this.#connection;
     if (!connection || this.#phase !== "running") return;
     this.resumes.enter();

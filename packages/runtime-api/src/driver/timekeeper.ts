@@ -3,7 +3,7 @@ import type { DriverClock } from "./clock.js";
 /** What the timekeeper tells its driver. */
 export interface TimekeeperHost {
   /** No byte was read or written for `idleTimeout` ms. */
-  idleExpired(): void;
+  idleExpired(idleTimeout: number): void;
   /** The protocol's deadline has come (`now` is at or after it). */
   deadlineReached(now: number): void;
 }
@@ -87,7 +87,7 @@ export class Timekeeper {
     const now = this.#clock.now();
     const idle = this.#idleTimeout;
     if (idle > 0 && now >= this.#lastActivity + idle) {
-      this.#host.idleExpired();
+      this.#host.idleExpired(idle);
       return;
     }
     const deadline = this.#deadline;
