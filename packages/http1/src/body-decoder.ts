@@ -38,7 +38,9 @@ const MAX_CHUNK_DIGITS = 13;
  * is left unconsumed (the driver offers it again).
  */
 export class BodyDecoder {
-  readonly #trailerParser: HeadParser<"trailers">;
+  readonly #limits: HeadLimits;
+  /** Made at the first chunked body's end, so a connection that never sees one holds no trailer parser. */
+  #trailerParser: HeadParser<"trailers"> | undefined;
   #framing: BodyFraming = "none";
   #remaining = 0;
   #state: ChunkState = "size";
@@ -53,7 +55,7 @@ export class BodyDecoder {
   trailers: HeaderList = EMPTY_HEADERS;
 
   constructor(limits: HeadLimits) {
-    this.#trailerParser = new HeadParser("trailers", limits);
+    this.#limits = limits;
   }
 
   /** The framing of the body being decoded. */
@@ -121,7 +123,7 @@ export class BodyDecoder {
         continue;
       }
       if (state === "trailers") {
-        const parser = this.#trailerParser;
+        const parser = this.#trailerParser as HeadParser<"trailers">; // made on entering "trailers"
         const n = parser.parse(bytes, i, end);
         i += n;
         if (parser.error) {
@@ -169,7 +171,8 @@ export class BodyDecoder {
           this.#digits = 0;
           if (this.#remaining === 0) {
             this.#state = "trailers";
-            this.#trailerParser.begin();
+            if (this.#trailerParser) this.#trailerParser.begin();
+            else this.#trailerParser = new HeadParser("trailers", this.#limits);
           } else this.#state = "data";
           break;
         case "data-cr":

@@ -35,7 +35,8 @@ export class HeadParser<K extends HeadKind> {
   readonly #maxHeaderCount: number;
   readonly #lines: HeadLines;
   #phase: Phase;
-  #head = new HeadBuilder();
+  /** The head being parsed: made when its first bytes are parsed, so an idle parser holds none. */
+  #head: HeadBuilder | undefined;
   #error: HttpParseError | null = null;
 
   constructor(kind: K, limits: HeadLimits) {
@@ -62,7 +63,7 @@ export class HeadParser<K extends HeadKind> {
 
   /** Drops any partial head (or error) and starts afresh. */
   begin(): void {
-    this.#head = new HeadBuilder();
+    this.#head = undefined;
     this.#error = null;
     this.#lines.begin();
     this.#phase = this.kind === "trailers" ? "fields" : "start-line";
@@ -71,7 +72,7 @@ export class HeadParser<K extends HeadKind> {
   /** The finished head (only when {@link done}); the parser starts on the next one. */
   take(): HeadOf<K> {
     if (this.#phase !== "complete") throw new Error("HeadParser.take(): the head is not complete");
-    const head = this.#head;
+    const head = this.#head as HeadBuilder; // complete: its lines were parsed into it
     this.begin();
     return (this.kind === "trailers" ? head.headers : head) as unknown as HeadOf<K>;
   }
@@ -82,6 +83,7 @@ export class HeadParser<K extends HeadKind> {
    */
   parse(bytes: Uint8Array, start: number, end: number): number {
     const lines = this.#lines;
+    this.#head ??= new HeadBuilder();
     const head = this.#head;
     let pos = start;
     while (this.#phase === "start-line" || this.#phase === "fields") {
