@@ -8,7 +8,7 @@ import { DriverCounters } from "./counters.js";
 import { checkDriveOptions } from "./options.js";
 import type { PumpHost } from "./pump-host.js";
 import { ReadPump } from "./read-pump.js";
-import { ResumeScheduler } from "./resumes.js";
+import { ResumeScheduler, type TurnListener } from "./resumes.js";
 import { Timekeeper, type TimekeeperHost } from "./timekeeper.js";
 import { WritePump } from "./write-pump.js";
 
@@ -38,7 +38,7 @@ export interface DriverOptions extends DriveOptions {
  * idle timeout and the protocol's deadlines, and the closing logic. Every adapter uses it; an adapter
  * only supplies the transport.
  */
-export class Driver implements TransportSink, PumpHost, TimekeeperHost {
+export class Driver implements TransportSink, PumpHost, TimekeeperHost, TurnListener {
   /** Settles once the socket is released; never rejects. */
   readonly closed: Promise<void>;
   readonly resumes: ResumeScheduler;
@@ -76,7 +76,7 @@ export class Driver implements TransportSink, PumpHost, TimekeeperHost {
     this.#trace = options.trace;
     this.#reads = new ReadPump(this, this.#buffer);
     this.#writes = new WritePump(this);
-    this.resumes = new ResumeScheduler(this.#reads.resume, this.#writes.resume, this.#turnEnded);
+    this.resumes = new ResumeScheduler(this.#reads, this.#writes, this);
     // The driver is the timekeeper's host itself: no host object or closures per connection.
     this.time = new Timekeeper(this.#clock, options.idleTimeout ?? 0, this);
     this.closed = new Promise((resolve) => {
@@ -291,15 +291,15 @@ export class Driver implements TransportSink, PumpHost, TimekeeperHost {
 
   // ---- time -----------------------------------------------------------------------------------
 
-  /** End of a driver turn: the protocol may have a new deadline (one optional method call). */
-  readonly #turnEnded = (): void => {
+  /** ResumeScheduler: end of a driver turn; the protocol may have a new deadline (one optional method call). */
+  turnEnded(): void {
     if (!this.#hasDeadlines || this.#phase !== "running") return;
     try {
       this.time.setDeadline((this.#connection as Connection).nextDeadline?.());
     } catch (error) {
       this.fail(error);
     }
-  };
+  }
 
   /** Timekeeper: nothing was read or written for `idleTimeout` ms. */
   idleExpired(idleTimeout: number): void {

@@ -69,11 +69,11 @@ export class ReadPump {
   }
 
   /** The connection's resume ran: ask it again. */
-  resume = (): void => {
+  resume(): void {
     if (this.state !== "yielded") return;
     this.state = "idle";
     this.run();
-  };
+  }
 
   /**
    * Asked again without new input (after `shutdown()` or `handleTimeout`): a push transport waiting for

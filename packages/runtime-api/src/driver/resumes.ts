@@ -1,6 +1,17 @@
 /** The two sides a resume can wake. */
 export type Side = "read" | "write";
 
+/** A side a resume wakes: its pump. */
+export interface Resumable {
+  /** The connection's resume ran: ask it again. */
+  resume(): void;
+}
+
+/** Told whenever the driver's outermost turn has ended (nothing deferred is left). */
+export interface TurnListener {
+  turnEnded(): void;
+}
+
 /** Bits of {@link ResumeScheduler}'s deferred set. */
 const READ = 1;
 const WRITE = 2;
@@ -19,15 +30,20 @@ export class ResumeScheduler {
   #deferred = 0;
   /** True while {@link #drain} runs its loop (a nested leave must not start a second loop). */
   #draining = false;
-  readonly #resumeRead: () => void;
-  readonly #resumeWrite: () => void;
-  /** Called whenever the driver's outermost turn has ended (nothing deferred is left). */
-  readonly #turnEnded: () => void;
+  readonly #reads: Resumable;
+  readonly #writes: Resumable;
+  readonly #host: TurnListener;
+  /**
+   * The microtasks that resume each side, made on the first resume called from outside the driver:
+   * a connection that never has one (an idle keep-alive connection, say) holds no closure for it.
+   */
+  #readTask: (() => void) | undefined;
+  #writeTask: (() => void) | undefined;
 
-  constructor(resumeRead: () => void, resumeWrite: () => void, turnEnded: () => void) {
-    this.#resumeRead = resumeRead;
-    this.#resumeWrite = resumeWrite;
-    this.#turnEnded = turnEnded;
+  constructor(reads: Resumable, writes: Resumable, host: TurnListener) {
+    this.#reads = reads;
+    this.#writes = writes;
+    this.#host = host;
   }
 
   /** The driver is about to call into the connection. */
@@ -39,20 +55,29 @@ export class ResumeScheduler {
   leave(): void {
     if (--this.#depth > 0 || this.#draining) return;
     if (this.#deferred !== 0) this.#drain();
-    this.#turnEnded();
+    this.#host.turnEnded();
   }
 
   /** A fresh resume for one yield of `side`: the first call schedules the side, later calls do nothing. */
   resumer(side: Side): () => void {
     let used = false;
     const bit = side === "read" ? READ : WRITE;
-    const task = side === "read" ? this.#resumeRead : this.#resumeWrite;
     return () => {
       if (used) return;
       used = true;
       if (this.#depth > 0) this.#deferred |= bit;
-      else queueMicrotask(task);
+      else queueMicrotask(this.#task(bit));
     };
+  }
+
+  /** The microtask that resumes the side of `bit` (one per side, made on first use). */
+  #task(bit: number): () => void {
+    if (bit === READ) {
+      this.#readTask ??= () => this.#reads.resume();
+      return this.#readTask;
+    }
+    this.#writeTask ??= () => this.#writes.resume();
+    return this.#writeTask;
   }
 
   #drain(): void {
@@ -61,8 +86,8 @@ export class ResumeScheduler {
       while (this.#deferred !== 0) {
         const deferred = this.#deferred;
         this.#deferred = 0;
-        if (deferred & READ) this.#resumeRead();
-        if (deferred & WRITE) this.#resumeWrite();
+        if (deferred & READ) this.#reads.resume();
+        if (deferred & WRITE) this.#writes.resume();
       }
     } finally {
       this.#draining = false;

@@ -37,11 +37,11 @@ export class WritePump {
   }
 
   /** The connection's resume ran: ask it again. */
-  resume = (): void => {
+  resume(): void {
     if (this.state !== "yielded") return;
     this.state = "idle";
     this.run();
-  };
+  }
 
   /** Runs the loop if the side is idle and the driver running. */
   run(): void {
