@@ -81,7 +81,7 @@ const LINGER_TIMEOUT = 5000;
 /** The head scratch buffer is reused up to this size; larger heads get their own memory. */
 const MAX_SCRATCH = 64 * 1024;
 
-/** Resolved limits and settings. */
+/** Resolved limits and settings (shared by every connection of one {@link http1Server}). */
 interface Settings extends HeadLimits {
   readonly bodyHighWaterMark: number;
   readonly writeHighWaterMark: number;
@@ -91,7 +91,6 @@ interface Settings extends HeadLimits {
   readonly requestTimeout: number;
   readonly onResponseHead: ResponseObserver | undefined;
   readonly onError: ErrorHandler | undefined;
-  readonly session: Session | undefined;
 }
 
 function resolveSettings(options: ServerOptions): Settings {
@@ -107,7 +106,6 @@ function resolveSettings(options: ServerOptions): Settings {
     requestTimeout: timeoutOption(options.requestTimeout, 300_000, "requestTimeout"),
     onResponseHead: options.onResponseHead,
     onError: options.onError,
-    session: options.session,
   };
 }
 
@@ -116,7 +114,7 @@ function resolveSettings(options: ServerOptions): Settings {
  * the driver's buffer, so responses go out in request order), hands each to the handler, streams the
  * request body with backpressure, and writes responses as iovecs.
  */
-export class ServerConnection implements Connection, ResponseChannel, BodySink {
+export class ServerConnection implements Connection, ResponseChannel, BodySink, BodyOwner {
   readonly sendDate: boolean;
   readonly observing: boolean;
   readonly #handler: Handler;
@@ -125,7 +123,8 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   readonly #decoder: BodyDecoder;
   readonly #out: ConnectionOutput;
   readonly #reader = new PendingResume();
-  readonly #bodyOwner: BodyOwner;
+  /** The socket's session (`request.session`), if any. */
+  readonly #session: Session | undefined;
   #upgrader: ((next: Connection) => void) | undefined;
   #input: Input = READING_HEAD;
   #status: Status = "serving";
@@ -145,9 +144,10 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
   /** Requests handed to the handler so far (0: the connection is new, so idling is not keep-alive). */
   #exchanges = 0;
 
-  constructor(handler: Handler, options: ServerOptions = {}) {
+  constructor(handler: Handler, settings: Settings, session: Session | undefined) {
     this.#handler = handler;
-    this.#settings = resolveSettings(options);
+    this.#settings = settings;
+    this.#session = session;
     this.sendDate = this.#settings.date;
     this.observing = this.#settings.onResponseHead !== undefined;
     this.#parser = new HeadParser("request", this.#settings);
@@ -156,10 +156,18 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     this.#out = new ConnectionOutput(this.#settings.writeHighWaterMark, () => {
       if (this.#input.phase === "head") this.#reader.wake();
     });
-    this.#bodyOwner = {
-      bodyDrained: () => this.#reader.wake(),
-      bodyWanted: () => this.#sendContinue(),
-    };
+  }
+
+  // ---- BodyOwner: the request body's consumer ----------------------------------------------------
+
+  /** The request body's unread bytes fell below its high-water mark (or it is discarded): read again. */
+  bodyDrained(): void {
+    this.#reader.wake();
+  }
+
+  /** The handler waits for request body bytes: send `100 Continue` if it is owed. */
+  bodyWanted(): void {
+    this.#sendContinue();
   }
 
   /** Lets handlers switch protocols (`response.upgrade`): `upgrade(next)` of the wrapping `UpgradableConnection`. */
@@ -556,12 +564,8 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink {
     const body =
       framing === "none"
         ? null
-        : new BodyChannel(
-            this.#bodyOwner,
-            framing === "length" ? head.contentLength : null,
-            this.#settings.bodyHighWaterMark,
-          );
-    const request = new ServerRequest(head, body ?? EMPTY_BODY, this.#settings.session);
+        : new BodyChannel(this, framing === "length" ? head.contentLength : null, this.#settings.bodyHighWaterMark);
+    const request = new ServerRequest(head, body ?? EMPTY_BODY, this.#session);
     const response = new ServerResponse(this, head.method, head.version);
     if (!peerAllowsKeepAlive(head)) this.#closeAfterExchange("client-asked");
     this.#continue = head.expectContinue && body !== null ? "expected" : "not-expected";
@@ -691,8 +695,27 @@ function earliest(a: number | undefined, b: number | undefined): number | undefi
 }
 
 /** Makes the HTTP/1.1 server connection for one socket, able to switch protocols (`response.upgrade`). */
-export function createServerConnection(handler: Handler, options?: ServerOptions): Connection {
-  const server = new ServerConnection(handler, options);
+export function createServerConnection(handler: Handler, options: ServerOptions = {}): Connection {
+  return upgradableServer(handler, resolveSettings(options), options.session);
+}
+
+/**
+ * The `Accept` of {@link http1Server}: one server connection per session. The options are resolved
+ * (and checked) on the first accept and shared by every later connection, not copied into each.
+ */
+export function serverAccept(
+  handler: Handler,
+  options: Omit<ServerOptions, "session">,
+): (session: Session) => Connection {
+  let settings: Settings | undefined;
+  return (session) => {
+    settings ??= resolveSettings(options);
+    return upgradableServer(handler, settings, session);
+  };
+}
+
+function upgradableServer(handler: Handler, settings: Settings, session: Session | undefined): Connection {
+  const server = new ServerConnection(handler, settings, session);
   const upgradable = new UpgradableConnection(server);
   server.setUpgrader((next) => upgradable.upgrade(next));
   return upgradable;

@@ -1,5 +1,5 @@
-import type { Accept, Session } from "@sansio/runtime-api";
-import { createServerConnection } from "./server-connection.js";
+import type { Accept } from "@sansio/runtime-api";
+import { serverAccept } from "./server-connection.js";
 import type { Handler, ServerOptions } from "./server-types.js";
 
 /**
@@ -7,5 +7,5 @@ import type { Handler, ServerOptions } from "./server-types.js";
  * connection running `handler`. `request.session` is the socket's session.
  */
 export function http1Server(handler: Handler, options: Omit<ServerOptions, "session"> = {}): Accept {
-  return (session: Session) => createServerConnection(handler, { ...options, session });
+  return serverAccept(handler, options);
 }
