@@ -20,11 +20,15 @@ export function accessLogLine(status: number, request: LoggedRequest | undefined
   return `${now.toISOString()} ${showAddress(request?.session?.remote)} "${line}" ${status}`;
 }
 
+/** Prints the access-log line of a response head (an `onResponseHead` of both servers). */
+export function logResponseHead(head: { readonly status: number }, request: LoggedRequest | undefined): void {
+  console.log(accessLogLine(head.status, request, new Date()));
+}
+
 /**
- * `handler`, telling `log` the status of each response as its head is queued: for HTTP/2, whose server
- * has no response observer (HTTP/1.1 uses `onResponseHead`, which also sees the error responses the
- * connection writes itself). A handler failure before the head went out is logged as the 500 the
- * server then answers (unless the stream is gone).
+ * `handler`, telling `log` the status of each response as its head is queued. No longer used by the
+ * demo (both servers' `onResponseHead` does it, and sees the connections' own error responses too);
+ * kept only while packages/http1/test/demo-units.test.ts still tests it.
  */
 export function observeResponses(
   handler: DemoHandler,

@@ -2,7 +2,7 @@
 // HTTP/2 and HTTP/1.1 by ALPN (--tls); WebSocket at /ws over HTTP/1.1; an access log for all of it.
 
 import { HttpParseError, http1Server } from "@sansio/http1";
-import { type Http2Handler, http2Server, upgradeToHttp2 } from "@sansio/http2";
+import { http2Server, type UpgradeOptions, upgradeToHttp2 } from "@sansio/http2";
 import {
   ConnectionClosedError,
   ConnectionLostError,
@@ -10,7 +10,7 @@ import {
   type Runtime,
   TimeoutError,
 } from "@sansio/runtime-api";
-import { accessLogLine, observeResponses } from "./access-log.ts";
+import { logResponseHead } from "./access-log.ts";
 import { createApp } from "./app.ts";
 import { parseServeArgs } from "./args.ts";
 import { type DemoCertificate, makeDemoCertificate } from "./tls.ts";
@@ -30,13 +30,6 @@ function logError(error: unknown, request: { method: string; target: string } | 
   if (!isRoutine(error)) console.error(`error${request ? ` in ${request.method} ${request.target}` : ""}:`, error);
 }
 
-/**
- * Largest request body an h2c upgrade may carry: `upgradeToHttp2` reads the whole body into memory
- * before switching, so a larger (or chunked) one is answered over HTTP/1.1 instead, as RFC 7540 §3.2
- * allows (a server may ignore `Upgrade`).
- */
-const MAX_UPGRADE_BODY = 64 * 1024;
-
 /** What a client needs to trust the generated certificate (printed before the `listening on` line). */
 function describeCertificate(certificate: DemoCertificate, caOut: string | undefined, port: number): string {
   return [
@@ -55,25 +48,23 @@ function describeCertificate(certificate: DemoCertificate, caOut: string | undef
 export async function serve(runtime: Runtime, runtimeName: string, args: readonly string[]): Promise<Listener> {
   const { host, port, quiet, tls, timeouts } = parseServeArgs(args);
   const app = createApp(runtimeName);
-  const h2App: Http2Handler = quiet
-    ? app
-    : observeResponses(app, (status, request) => console.log(accessLogLine(status, request, new Date())));
-  const h2Options = { onError: logError };
-  const accept = http2Server(h2App, {
+  // Both protocols tell the access log about every response head, the error responses their
+  // connections write themselves (400, 408, 431...) included.
+  const logHead = quiet ? undefined : logResponseHead;
+  // The h2c upgrade reads the request body into memory before switching: a body over 64 KiB (or a
+  // chunked one growing past it) is answered over HTTP/1.1 instead, as RFC 7540 §3.2 allows.
+  const h2Options: UpgradeOptions = { onError: logError, onResponseHead: logHead, maxUpgradeBodySize: 64 * 1024 };
+  const accept = http2Server(app, {
     ...h2Options,
     http1: http1Server(
       async (request, response) => {
         if (request.target === "/ws" || request.target.startsWith("/ws?")) return echoWebSocket(request, response);
-        const length = request.body.length;
-        const small = length !== null && length <= MAX_UPGRADE_BODY;
-        if (small && (await upgradeToHttp2(request, response, h2App, h2Options))) return;
+        if (await upgradeToHttp2(request, response, app, h2Options)) return;
         return app(request, response);
       },
       {
         ...timeouts,
-        onResponseHead: quiet
-          ? undefined
-          : (head, request) => console.log(accessLogLine(head.status, request, new Date())),
+        onResponseHead: logHead,
         onError: logError,
       },
     ),

@@ -74,6 +74,11 @@ function closeSession(session: http2.ClientHttp2Session): Promise<void> {
   return new Promise((resolve) => session.close(() => resolve()));
 }
 
+/** The access-log lines for a 431 whose head could not be decoded (request line `"-"`). */
+function demo431Lines(demo: DemoProcess): RegExpMatchArray | null {
+  return demo.output().match(/^\S+ \S+ "-" 431$/gm);
+}
+
 /** Escapes `text` for a RegExp. */
 function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -94,7 +99,7 @@ interface Frame {
   readonly payload: Buffer;
 }
 
-const FRAME = { DATA: 0, HEADERS: 1, SETTINGS: 4 } as const;
+const FRAME = { DATA: 0, HEADERS: 1, SETTINGS: 4, CONTINUATION: 9 } as const;
 const FLAG = { END_STREAM: 0x1, ACK: 0x1, END_HEADERS: 0x4 } as const;
 
 function frame(type: number, flags: number, streamId: number, payload: Uint8Array): Buffer {
@@ -110,85 +115,133 @@ function frame(type: number, flags: number, streamId: number, payload: Uint8Arra
 const UPGRADE_FIELDS = "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n";
 const UPGRADE_GET = `GET /stream?bytes=5 HTTP/1.1\r\nHost: demo\r\n${UPGRADE_FIELDS}\r\n`;
 
-/**
- * The h2c upgrade written by hand on a raw socket (RFC 7540 §3.2): the HTTP/1.1 request with `Upgrade:
- * h2c` and `HTTP2-Settings`, the 101, then our preface and SETTINGS, a second request on stream 3, and
- * the frames of both responses (header blocks decoded in order with one HPACK decoder).
- */
-async function rawUpgrade(
+/** Runs `talk` on a raw TCP socket to `url` that collects what it receives; destroys it afterwards. */
+async function withRawSocket<T>(
   url: string,
-  upgradeRequest: string | Buffer = UPGRADE_GET,
-): Promise<{ head: string; responses: Map<number, H2Answer> }> {
+  talk: (socket: net.Socket, received: () => Buffer) => Promise<T>,
+): Promise<T> {
   const { hostname, port } = new URL(url);
   const socket = net.connect({ host: hostname, port: Number(port) });
   let received = Buffer.alloc(0);
   socket.on("data", (chunk: Buffer) => {
     received = Buffer.concat([received, chunk]);
   });
-  socket.on("error", () => {}); // the checks below report what went wrong
+  socket.on("error", () => {}); // the checks report what went wrong
   try {
     await new Promise((resolve, reject) => {
       socket.once("connect", resolve);
       socket.once("error", reject);
     });
-    socket.write(upgradeRequest);
-    await eventually(() => received.includes("\r\n\r\n"), 10_000, "the server answers the upgrade request");
-    const headEnd = received.indexOf("\r\n\r\n") + 4;
-    const head = received.subarray(0, headEnd).toString("latin1");
-    if (!head.startsWith("HTTP/1.1 101 ")) return { head, responses: new Map() };
-    const encoder = new HpackEncoder();
-    const request = encoder.encode([":method", "GET", ":scheme", "http", ":authority", "demo", ":path", "/"]);
-    socket.write(
-      Buffer.concat([
-        Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1"),
-        frame(FRAME.SETTINGS, 0, 0, new Uint8Array(0)),
-        frame(FRAME.HEADERS, FLAG.END_HEADERS | FLAG.END_STREAM, 3, request),
-      ]),
-    );
-    const decoder = new HpackDecoder();
-    const answers = new Map<number, { status: number; headers: Record<string, string>; body: Buffer[] }>();
-    const ended = new Set<number>();
-    let at = headEnd;
-    const readFrames = (): void => {
-      while (received.length - at >= 9) {
-        const length = received.readUIntBE(at, 3);
-        if (received.length - at < 9 + length) return;
-        const f: Frame = {
-          type: received[at + 3] as number,
-          flags: received[at + 4] as number,
-          streamId: received.readUInt32BE(at + 5) & 0x7fffffff,
-          payload: received.subarray(at + 9, at + 9 + length),
-        };
-        at += 9 + length;
-        if (f.type === FRAME.SETTINGS && !(f.flags & FLAG.ACK))
-          socket.write(frame(FRAME.SETTINGS, FLAG.ACK, 0, new Uint8Array(0)));
-        if (f.type === FRAME.HEADERS) {
-          expect(f.flags & FLAG.END_HEADERS).toBe(FLAG.END_HEADERS); // no CONTINUATION for these small heads
-          const fields = decoder.decode(f.payload).headers;
-          const headers: Record<string, string> = {};
-          for (let i = 0; i + 1 < fields.length; i += 2) headers[fields[i] as string] = fields[i + 1] as string;
-          answers.set(f.streamId, { status: Number(headers[":status"]), headers, body: [] });
-        }
-        if (f.type === FRAME.DATA) answers.get(f.streamId)?.body.push(f.payload);
-        if ((f.type === FRAME.DATA || f.type === FRAME.HEADERS) && f.flags & FLAG.END_STREAM) ended.add(f.streamId);
-      }
-    };
-    await eventually(
-      () => {
-        readFrames();
-        return ended.has(1) && ended.has(3);
-      },
-      10_000,
-      "both streams end",
-    );
-    const responses = new Map<number, H2Answer>();
-    for (const [id, answer] of answers) {
-      responses.set(id, { status: answer.status, headers: answer.headers, body: Buffer.concat(answer.body) });
-    }
-    return { head, responses };
+    return await talk(socket, () => received);
   } finally {
     socket.destroy();
   }
+}
+
+/** The client connection preface with an empty SETTINGS frame. */
+const PREFACE = Buffer.concat([
+  Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1"),
+  frame(FRAME.SETTINGS, 0, 0, new Uint8Array(0)),
+]);
+
+/**
+ * Reads the server's HTTP/2 frames from byte `at` of what `received()` holds (ACKing its SETTINGS) until
+ * every stream of `streams` has ended; the responses, header blocks decoded in order with one decoder.
+ */
+async function readResponses(
+  socket: net.Socket,
+  received: () => Buffer,
+  at: number,
+  streams: readonly number[],
+): Promise<Map<number, H2Answer>> {
+  const decoder = new HpackDecoder();
+  const answers = new Map<number, { status: number; headers: Record<string, string>; body: Buffer[] }>();
+  const ended = new Set<number>();
+  const readFrames = (): void => {
+    const bytes = received();
+    while (bytes.length - at >= 9) {
+      const length = bytes.readUIntBE(at, 3);
+      if (bytes.length - at < 9 + length) return;
+      const f: Frame = {
+        type: bytes[at + 3] as number,
+        flags: bytes[at + 4] as number,
+        streamId: bytes.readUInt32BE(at + 5) & 0x7fffffff,
+        payload: bytes.subarray(at + 9, at + 9 + length),
+      };
+      at += 9 + length;
+      if (f.type === FRAME.SETTINGS && !(f.flags & FLAG.ACK))
+        socket.write(frame(FRAME.SETTINGS, FLAG.ACK, 0, new Uint8Array(0)));
+      if (f.type === FRAME.HEADERS) {
+        expect(f.flags & FLAG.END_HEADERS).toBe(FLAG.END_HEADERS); // no CONTINUATION for these small heads
+        const fields = decoder.decode(f.payload).headers;
+        const headers: Record<string, string> = {};
+        for (let i = 0; i + 1 < fields.length; i += 2) headers[fields[i] as string] = fields[i + 1] as string;
+        answers.set(f.streamId, { status: Number(headers[":status"]), headers, body: [] });
+      }
+      if (f.type === FRAME.DATA) answers.get(f.streamId)?.body.push(f.payload);
+      if ((f.type === FRAME.DATA || f.type === FRAME.HEADERS) && f.flags & FLAG.END_STREAM) ended.add(f.streamId);
+    }
+  };
+  await eventually(
+    () => {
+      readFrames();
+      return streams.every((id) => ended.has(id));
+    },
+    10_000,
+    `streams ${streams.join(", ")} end`,
+  );
+  const responses = new Map<number, H2Answer>();
+  for (const [id, answer] of answers) {
+    responses.set(id, { status: answer.status, headers: answer.headers, body: Buffer.concat(answer.body) });
+  }
+  return responses;
+}
+
+/**
+ * The h2c upgrade written by hand on a raw socket (RFC 7540 §3.2): the HTTP/1.1 request with `Upgrade:
+ * h2c` and `HTTP2-Settings`, the 101, then our preface and SETTINGS, a second request on stream 3, and
+ * the frames of both responses.
+ */
+function rawUpgrade(
+  url: string,
+  upgradeRequest: string | Buffer = UPGRADE_GET,
+): Promise<{ head: string; responses: Map<number, H2Answer> }> {
+  return withRawSocket(url, async (socket, received) => {
+    socket.write(upgradeRequest);
+    await eventually(() => received().includes("\r\n\r\n"), 10_000, "the server answers the upgrade request");
+    const headEnd = received().indexOf("\r\n\r\n") + 4;
+    const head = received().subarray(0, headEnd).toString("latin1");
+    if (!head.startsWith("HTTP/1.1 101 ")) return { head, responses: new Map() };
+    const request = new HpackEncoder().encode([
+      ":method",
+      "GET",
+      ":scheme",
+      "http",
+      ":authority",
+      "demo",
+      ":path",
+      "/",
+    ]);
+    socket.write(Buffer.concat([PREFACE, frame(FRAME.HEADERS, FLAG.END_HEADERS | FLAG.END_STREAM, 3, request)]));
+    return { head, responses: await readResponses(socket, received, headEnd, [1, 3]) };
+  });
+}
+
+/** One request by prior knowledge on a raw socket, its header block as given (it may break the limits). */
+function rawRequest(url: string, fields: readonly string[]): Promise<H2Answer | undefined> {
+  return withRawSocket(url, async (socket, received) => {
+    // The header block in HEADERS + CONTINUATION frames of at most 16384 bytes (the default frame size).
+    const block = new HpackEncoder().encode(fields);
+    const frames: Buffer[] = [PREFACE];
+    for (let start = 0; start < block.length; start += 16384) {
+      const last = start + 16384 >= block.length;
+      const type = start === 0 ? FRAME.HEADERS : FRAME.CONTINUATION;
+      const flags = (last ? FLAG.END_HEADERS : 0) | (start === 0 ? FLAG.END_STREAM : 0);
+      frames.push(frame(type, flags, 1, block.subarray(start, start + 16384)));
+    }
+    socket.write(Buffer.concat(frames));
+    return (await readResponses(socket, received, 0, [1])).get(1);
+  });
 }
 
 /** A `ws` client on `url`, open; `sockets` collects its socket (to count the bytes on the wire). */
@@ -291,6 +344,18 @@ describe.each(["node", "deno", "bun"] as DemoRuntime[])(
         await expectLogLine(plain, `GET ${probe} HTTP/2`, 200);
       });
 
+      it("logs the 431 the HTTP/2 connection answers itself to an oversized header list", async () => {
+        const before = (demo431Lines(plain) ?? []).length;
+        // 3000 one-letter fields: ~30 KB of HPACK in three frames, but over the 64 KiB list limit as RFC 9113 counts it
+        // (32 bytes per field on top of name and value). A raw socket, since node:http2 refuses to send it.
+        const fields = [":method", "GET", ":scheme", "http", ":authority", "demo", ":path", "/too-many-fields"];
+        for (let i = 0; i < 3000; i++) fields.push(`x-field-${i}`, "v");
+        const answer = await rawRequest(plain.url, fields);
+        expect(answer?.status).toBe(431);
+        expect(answer?.body.toString()).toBe("request header fields too large\n");
+        await eventually(() => (demo431Lines(plain) ?? []).length === before + 1, 5000, "the 431 is logged");
+      });
+
       it("h2c upgrade by hand on a raw socket: 101, the request answered on stream 1, then stream 3 over HTTP/2", async () => {
         const { head, responses } = await rawUpgrade(plain.url);
         expect(head).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
@@ -321,15 +386,22 @@ describe.each(["node", "deno", "bun"] as DemoRuntime[])(
         await expectLogLine(plain, "GET /ws HTTP/1.1", 101);
       });
 
-      it("a message inflating past the 1 MiB default limit closes the WebSocket with 1009; the demo carries on", async () => {
+      it.each([
+        [
+          "a message inflating past the 1 MiB default limit (1 MiB + 1 zeros, ~1 KiB deflated)",
+          Buffer.alloc(1024 * 1024 + 1),
+        ],
+        [
+          "an incompressible 1 MiB + 1 message, refused at its frame header while most of it is in flight",
+          payload(1024 * 1024 + 1, 9),
+        ],
+      ])("%s closes the WebSocket with 1009; the demo carries on", async (_what, message) => {
         const ws = await openWebSocket(`${plain.url.replace(/^http/, "ws")}/ws`, []);
         const closed = new Promise<number>((resolve) => ws.once("close", (code: number) => resolve(code)));
         ws.on("error", () => {}); // the close code is the check
-        // 1 MiB + 1 zero bytes deflate to about 1 KiB: the whole frame arrives, and the limit counts
-        // the inflated size (the deflate-bomb bound). An incompressible 1 MiB message is refused at its
-        // frame header while most of it is still in flight; the server then closes with unread input,
-        // the kernel resets the connection, and the client may lose the 1009 (it sees 1006).
-        ws.send(Buffer.alloc(1024 * 1024 + 1));
+        // The server lingers after failing the connection, reading and dropping what is still in
+        // flight, so its close frame arrives instead of being lost to a reset.
+        ws.send(message);
         expect(await closed).toBe(1009);
         const response = await fetch(`${plain.url}/`);
         expect(response.status).toBe(200);
@@ -359,7 +431,7 @@ describe.each(["node", "deno", "bun"] as DemoRuntime[])(
         await notUpgraded.text();
       });
 
-      it("an h2c upgrade carrying a body over 64 KiB, or a chunked one, is answered over HTTP/1.1 (the demo does not buffer it)", async () => {
+      it("an h2c upgrade carrying a body over 64 KiB (Content-Length or chunked) is answered over HTTP/1.1; a small one upgrades", async () => {
         const big = payload(100_000, 7);
         const withLength = await rawUpgrade(
           plain.url,
@@ -370,11 +442,23 @@ describe.each(["node", "deno", "bun"] as DemoRuntime[])(
         );
         expect(withLength.head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
         expect(withLength.head).toContain(`\r\nContent-Length: ${big.length}\r\n`);
-        const chunked = await rawUpgrade(
+        // A chunked body is read until it passes maxUpgradeBodySize, then given back to the HTTP/1.1 echo.
+        const bigChunked = await rawUpgrade(
+          plain.url,
+          Buffer.concat([
+            Buffer.from(`POST /echo HTTP/1.1\r\nHost: demo\r\n${UPGRADE_FIELDS}Transfer-Encoding: chunked\r\n\r\n`),
+            Buffer.from(`${big.length.toString(16)}\r\n`),
+            big,
+            Buffer.from("\r\n0\r\n\r\n"),
+          ]),
+        );
+        expect(bigChunked.head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+        const smallChunked = await rawUpgrade(
           plain.url,
           `POST /echo HTTP/1.1\r\nHost: demo\r\n${UPGRADE_FIELDS}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n`,
         );
-        expect(chunked.head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+        expect(smallChunked.head).toMatch(/^HTTP\/1\.1 101 /);
+        expect(smallChunked.responses.get(1)?.body.toString()).toBe("abc");
         const small = await rawUpgrade(
           plain.url,
           `POST /echo HTTP/1.1\r\nHost: demo\r\n${UPGRADE_FIELDS}Content-Length: 3\r\n\r\nabc`,
