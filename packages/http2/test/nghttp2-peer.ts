@@ -83,7 +83,7 @@ export async function startNghttpd(
     const child = spawn(
       command,
       tls ? [...args, String(port), tls.keyFile, tls.certFile] : [...args, "--no-tls", String(port)],
-      { stdio: ["ignore", "ignore", "pipe"] },
+      { stdio: "ignore" }, // nothing reads its output, so no pipe can fill up and stall it
     );
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     try {
