@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { accessLogLine, observeResponses } from "../../../examples/server/access-log.ts";
-import type { DemoRequest, DemoResponse } from "../../../examples/server/app.ts";
+import { accessLogLine } from "../../../examples/server/access-log.ts";
+import type { DemoRequest } from "../../../examples/server/app.ts";
 import { parseServeArgs } from "../../../examples/server/args.ts";
 import { fingerprintSha256, makeDemoCertificate } from "../../../examples/server/tls.ts";
 
@@ -60,106 +60,6 @@ describe("accessLogLine", () => {
       '2026-12-01T14:46:18.187Z 127.0.0.1 "GET /a?b=1 HTTP/2" 200',
     );
     expect(accessLogLine(408, undefined, NOW)).toBe('2026-12-01T14:46:18.187Z - "-" 408');
-  });
-});
-
-/** A response writer that records what was sent (pure logic: no connection needed); `aborted`: the stream is gone. */
-function recordingWriter(aborted = false): DemoResponse & { sent: string[] } {
-  const sent: string[] = [];
-  const writer = {
-    sent,
-    headersSent: false,
-    aborted,
-    respond(status: number) {
-      if (writer.headersSent) throw new Error("the response headers were already sent");
-      writer.headersSent = true;
-      sent.push(`respond ${status}`);
-    },
-    writeHead(status: number) {
-      if (writer.headersSent) throw new Error("the response headers were already sent");
-      writer.headersSent = true;
-      sent.push(`writeHead ${status}`);
-    },
-    async write() {
-      writer.headersSent = true;
-      sent.push("write");
-    },
-    end() {
-      writer.headersSent = true;
-      sent.push("end");
-    },
-  };
-  return writer;
-}
-
-describe("observeResponses (the HTTP/2 access log)", () => {
-  const run = async (
-    handler: (response: DemoResponse) => void | Promise<void>,
-    writer = recordingWriter(),
-  ): Promise<{ logged: number[]; sent: string[]; error: unknown }> => {
-    const logged: number[] = [];
-    const observed = observeResponses(
-      (_request, response) => handler(response),
-      (status) => logged.push(status),
-    );
-    let error: unknown;
-    try {
-      await observed(request("HTTP/2"), writer);
-    } catch (caught) {
-      error = caught;
-    }
-    return { logged, sent: writer.sent, error };
-  };
-
-  it("logs a respond() once, with its status", async () => {
-    expect(await run((response) => response.respond(404))).toEqual({
-      logged: [404],
-      sent: ["respond 404"],
-      error: undefined,
-    });
-  });
-
-  it("logs a streamed response once, at writeHead", async () => {
-    const result = await run(async (response) => {
-      response.writeHead(206);
-      await response.write("a");
-      response.end();
-    });
-    expect(result.logged).toEqual([206]);
-    expect(result.sent).toEqual(["writeHead 206", "write", "end"]);
-  });
-
-  it("logs 200 when the first call is write() or end()", async () => {
-    expect((await run((response) => response.write("a"))).logged).toEqual([200]);
-    expect((await run((response) => response.end())).logged).toEqual([200]);
-  });
-
-  it("logs nothing for a second head the writer refuses", async () => {
-    const result = await run((response) => {
-      response.respond(200);
-      response.respond(500);
-    });
-    expect(result.logged).toEqual([200]);
-    expect(result.error).toBeInstanceOf(Error);
-  });
-
-  it("logs the 500 the server answers for a handler that fails before its head, and passes the error on", async () => {
-    const failure = new Error("boom");
-    const result = await run(() => {
-      throw failure;
-    });
-    expect(result.logged).toEqual([500]);
-    expect(result.error).toBe(failure);
-  });
-
-  it("logs no 500 when the head went out already, or the stream is gone", async () => {
-    const late = await run((response) => {
-      response.writeHead(200);
-      throw new Error("late");
-    });
-    expect(late.logged).toEqual([200]);
-    const aborted = await run(() => Promise.reject(new Error("reset")), recordingWriter(true));
-    expect(aborted.logged).toEqual([]);
   });
 });
 
