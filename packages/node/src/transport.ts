@@ -16,6 +16,12 @@ export interface NodeTransportOptions {
 /** Swallows an error that has already been routed, or that nobody can act on any more. */
 export function ignoreError(): void {}
 
+/** The socket's own property naming the transport its events go to (at most one transport per socket). */
+const TRANSPORT = Symbol("sansio.nodeTransport");
+
+/** A socket driven by a {@link NodeTransport}. */
+type RoutedSocket = Socket & { [TRANSPORT]?: NodeTransport };
+
 /**
  * One Node `net.Socket` or `tls.TLSSocket` as a {@link Transport}. Input is pushed (`data` chunks on
  * accepted sockets and TLS sockets; `onread` chunks from a reused buffer on `net.connect` sockets),
@@ -45,15 +51,18 @@ export class NodeTransport implements Transport, OnreadTarget {
     this.#companion = options.companion;
     const reads = options.reads ?? "data";
     this.#onread = reads === "data" ? undefined : reads;
+    // The listeners are shared by every transport (no closures per socket): they find this transport
+    // on the socket, which emits them.
+    (socket as RoutedSocket)[TRANSPORT] = this;
     // 'error' and 'close' stay attached for the socket's whole life: no error can go unhandled.
-    socket.on("error", this.#onError);
-    socket.on("close", this.#onClose);
+    socket.on("error", NodeTransport.#onError);
+    socket.on("close", NodeTransport.#onClose);
     this.#companion?.on("error", ignoreError);
-    socket.on("end", this.#onEnd);
+    socket.on("end", NodeTransport.#onEnd);
     // Input waits until the driver asks for it.
     socket.pause();
     if (this.#onread) this.#onread.bind(this);
-    else socket.on("data", this.#onData);
+    else socket.on("data", NodeTransport.#onData);
     if (socket.destroyed) {
       // Already torn down before we got it: nothing will be read or written.
       this.#closeEmitted = true;
@@ -146,9 +155,9 @@ export class NodeTransport implements Transport, OnreadTarget {
     if (this.#detached) return;
     this.readStop();
     this.#detached = true;
-    this.#socket.off("end", this.#onEnd);
+    this.#socket.off("end", NodeTransport.#onEnd);
     if (this.#onread) this.#onread.bind(undefined);
-    else this.#socket.off("data", this.#onData);
+    else this.#socket.off("data", NodeTransport.#onData);
   }
 
   /** Called by the `onread` relay with a view of its buffer; returns whether to keep reading. */
@@ -163,16 +172,38 @@ export class NodeTransport implements Transport, OnreadTarget {
     return this.#reading;
   }
 
-  readonly #onData = (chunk: Buffer): void => {
-    if (this.#releaseAsked) return;
-    this.#sink.data(chunk);
+  // ---- socket events: `this` is the socket; each finds its transport on it ----------------------
+
+  static readonly #onData = function (this: RoutedSocket, chunk: Buffer): void {
+    const transport = this[TRANSPORT];
+    if (transport) transport.#data(chunk);
   };
 
-  readonly #onEnd = (): void => {
+  static readonly #onEnd = function (this: RoutedSocket): void {
+    const transport = this[TRANSPORT];
+    if (transport) transport.#end();
+  };
+
+  static readonly #onError = function (this: RoutedSocket, error: Error): void {
+    const transport = this[TRANSPORT];
+    if (transport) transport.#error(error);
+  };
+
+  static readonly #onClose = function (this: RoutedSocket): void {
+    const transport = this[TRANSPORT];
+    if (transport) transport.#close();
+  };
+
+  #data(chunk: Buffer): void {
+    if (this.#releaseAsked) return;
+    this.#sink.data(chunk);
+  }
+
+  #end(): void {
     this.#gotEnd = true;
     if (this.#releaseAsked) return;
     this.#sink.eof();
-  };
+  }
 
   readonly #onWritten = (error?: Error | null): void => {
     const done = this.#writeDone;
@@ -182,15 +213,15 @@ export class NodeTransport implements Transport, OnreadTarget {
     else done(null, this.#writeTotal);
   };
 
-  readonly #onError = (error: Error): void => {
+  #error(error: Error): void {
     this.#errored = true;
     if (this.#detached || this.#releaseAsked) return;
     // A write in flight learns first that the peer is gone (one "closed" result), then the driver.
     this.#onWritten(error);
     this.#sink.error(error);
-  };
+  }
 
-  readonly #onClose = (): void => {
+  #close(): void {
     this.#closeEmitted = true;
     if (this.#companion && !this.#companion.destroyed) this.#companion.destroy();
     if (this.#writeDone) this.#onWritten(new ConnectionLostError("the socket closed with a write in flight"));
@@ -201,7 +232,7 @@ export class NodeTransport implements Transport, OnreadTarget {
       if (this.#gotEnd && this.#sentEnd && !this.#errored) return;
     }
     this.#reportClosed();
-  };
+  }
 
   #reportClosed(): void {
     if (this.#closeReported) return;
