@@ -1,22 +1,16 @@
 // h2load (Debian package nghttp2-client), the HTTP/2 load generator of the http2 section, and
 // nghttpd (nghttp2-server), the HTTP/2 server its client rows use when it is installed.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import net from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
+import { findTool, startNghttpd as startNghttpdServing } from "../../tests/support/nghttp2.mjs";
 
 /** The path of the program `name` on PATH (or in /usr/sbin, where Debian puts nghttpd), or undefined. */
-export function findProgram(name) {
-  for (const dir of [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin"]) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
+export { findTool as findProgram };
 
-/** h2load's path, or undefined when it is not on PATH. */
-export const findH2load = () => findProgram("h2load");
+/** h2load's path, or undefined when it is not installed. */
+export const findH2load = () => findTool("h2load");
 
 /**
  * Reads h2load's summary: `{ rps, requests }`; throws when a request failed, errored, timed out or
@@ -71,68 +65,26 @@ export function runH2load(h2load, { port, connections, streams, seconds, request
   });
 }
 
-const NGHTTPD_READY_MS = 10_000;
-
-/** A free loopback port (nghttpd wants one on its command line; the race with other programs is harmless here). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once something accepts connections on `port`; rejects after `ms`. */
-async function waitForPort(port, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const open = await new Promise((resolve) => {
-      const socket = net.connect({ host: "127.0.0.1", port });
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listening on 127.0.0.1:${port} after ${ms} ms`);
-}
-
 /**
  * Starts nghttpd (h2c, one worker thread) serving `body` as `/` from a temporary directory; resolves
- * with `{ port, pid, stop }` once it accepts connections.
+ * with `{ port, pid, stop }` once it accepts connections. `stop` also removes the directory.
  */
 export async function startNghttpd(nghttpd, body) {
   const dir = await mkdtemp(join(tmpdir(), "sansio-bench-nghttpd-"));
-  await writeFile(join(dir, "index.html"), body);
-  const port = await freePort();
-  const child = spawn(nghttpd, ["--no-tls", "-a", "127.0.0.1", "-d", dir, String(port)], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk) => {
-    stderr = (stderr + chunk).slice(-2000);
-  });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const kill = setTimeout(() => child.kill("SIGKILL"), 2000);
-      await exited;
-      clearTimeout(kill);
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
+  const removeDir = () => rm(dir, { recursive: true, force: true });
   try {
-    await waitForPort(port, NGHTTPD_READY_MS);
+    await writeFile(join(dir, "index.html"), body);
+    const server = await startNghttpdServing(nghttpd, dir);
+    return {
+      port: server.port,
+      pid: server.pid,
+      stop: async () => {
+        await server.stop();
+        await removeDir();
+      },
+    };
   } catch (error) {
-    await stop();
-    throw new Error(`nghttpd did not start: ${error instanceof Error ? error.message : error}\n${stderr}`);
+    await removeDir();
+    throw error;
   }
-  return { port, pid: child.pid, stop };
 }

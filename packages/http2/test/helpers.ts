@@ -1,3 +1,4 @@
+import type { Runtime } from "@sansio/runtime-api";
 import { createMemoryRuntime, type MemoryRuntime, type MemoryRuntimeOptions } from "@sansio/runtime-api/testing";
 import { writeFrameHeader } from "../src/frame/serialize.js";
 import {
@@ -60,4 +61,41 @@ export function rawFrame(
   writeFrameHeader(out, 0, body.length, type, flags, streamId);
   out.set(body, 9);
   return out;
+}
+
+/** How our client reaches a real HTTP/2 peer over loopback: cleartext by prior knowledge, or TLS with ALPN h2. */
+export type PeerMode = "h2c (prior knowledge)" | "TLS + ALPN h2";
+
+/** Both peer modes, for `describe.each`. */
+export const PEER_MODES: readonly PeerMode[] = ["h2c (prior knowledge)", "TLS + ALPN h2"];
+
+/**
+ * Our client on `runtime` connected to 127.0.0.1:`port` in `mode` (authority `localhost:port`; TLS
+ * trusts `ca` for the name localhost and must agree on ALPN h2, else this rejects). `close` shuts the
+ * client down and resolves once the connection has closed. No test-runner import, so Bun and Deno
+ * checks can use it too.
+ */
+export async function connectOurClient(
+  runtime: Runtime,
+  mode: PeerMode,
+  port: number,
+  ca: string,
+): Promise<{ client: Http2ClientConnection; close: () => Promise<void> }> {
+  const tls = mode === "TLS + ALPN h2";
+  const client = new Http2ClientConnection({ authority: `localhost:${port}`, scheme: tls ? "https" : "http" });
+  const session = await runtime.connect(
+    tls
+      ? { hostname: "127.0.0.1", port, tls: { ca, serverName: "localhost", alpnProtocols: ["h2"] } }
+      : { hostname: "127.0.0.1", port },
+    client,
+  );
+  const close = async () => {
+    client.shutdown();
+    await session.closed;
+  };
+  if (tls && session.alpnProtocol !== "h2") {
+    await close();
+    throw new Error(`TLS agreed on ALPN ${JSON.stringify(session.alpnProtocol)}, not h2`);
+  }
+  return { client, close };
 }

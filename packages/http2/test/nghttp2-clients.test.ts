@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runtime } from "@sansio/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findTool } from "../../../tests/support/nghttp2.mjs";
 import { http2Server } from "../src/index.js";
-import { findTool, runTool, warnIfMissing } from "./nghttp2-peer.js";
+import { runTool, warnIfMissing } from "./nghttp2-peer.js";
 
 const NGHTTP = findTool("nghttp");
 const H2LOAD = findTool("h2load");

@@ -6,19 +6,17 @@ import { http1Server } from "@sansio/http1";
 import { runtime } from "@sansio/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { testCertificates } from "../../../tests/support/certs.mjs";
-import { Http2ClientConnection, Http2StreamError, http2Server } from "../src/index.js";
+import { type Http2ClientConnection, Http2StreamError, http2Server } from "../src/index.js";
+import { connectOurClient, PEER_MODES, type PeerMode } from "./helpers.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-type Mode = "h2c (prior knowledge)" | "TLS + ALPN h2";
-const MODES: Mode[] = ["h2c (prior knowledge)", "TLS + ALPN h2"];
-
 /** A node:http2 server (nghttp2 inside Node) on 127.0.0.1. */
 async function nodeServer(
-  mode: Mode,
+  mode: PeerMode,
   onStream: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void,
 ) {
   const { cert, key, ca } = await testCertificates();
@@ -31,27 +29,14 @@ async function nodeServer(
   return { port, ca };
 }
 
-/** Our client connected to `port` over plain TCP or TLS with ALPN h2. */
-async function ourClient(mode: Mode, port: number, ca: string): Promise<Http2ClientConnection> {
-  const client = new Http2ClientConnection({
-    authority: `localhost:${port}`,
-    scheme: mode === "TLS + ALPN h2" ? "https" : "http",
-  });
-  const session = await runtime.connect(
-    mode === "TLS + ALPN h2"
-      ? { hostname: "127.0.0.1", port, tls: { ca, serverName: "localhost", alpnProtocols: ["h2"] } }
-      : { hostname: "127.0.0.1", port },
-    client,
-  );
-  if (mode === "TLS + ALPN h2") expect(session.alpnProtocol).toBe("h2");
-  cleanups.push(() => {
-    client.shutdown();
-    return session.closed;
-  });
+/** Our client connected to `port` (see connectOurClient), shut down after the test. */
+async function ourClient(mode: PeerMode, port: number, ca: string): Promise<Http2ClientConnection> {
+  const { client, close } = await connectOurClient(runtime, mode, port, ca);
+  cleanups.push(close);
   return client;
 }
 
-describe.each(MODES)("our client against the node:http2 server, %s", (mode) => {
+describe.each(PEER_MODES)("our client against the node:http2 server, %s", (mode) => {
   it("GET, POST with a large body, trailers both ways, and many streams at once", async () => {
     const { port, ca } = await nodeServer(mode, (stream, headers) => {
       const chunks: Buffer[] = [];
@@ -141,7 +126,7 @@ describe.each(MODES)("our client against the node:http2 server, %s", (mode) => {
   });
 });
 
-describe.each(MODES)("the node:http2 client against our server, %s", (mode) => {
+describe.each(PEER_MODES)("the node:http2 client against our server, %s", (mode) => {
   it("GET, POST with a large body, trailers and many streams", async () => {
     const { cert, key, ca } = await testCertificates();
     const listener = await runtime.listen(
