@@ -29,8 +29,11 @@ export interface RunningWorkerd {
   readonly version: string;
   /** workerd's recent output, for failure messages. */
   log(): string;
-  /** POSTs JSON to the Worker and returns its JSON answer; rejects with the Worker's error text. */
-  post(path: string, body: unknown, timeoutMs?: number): Promise<unknown>;
+  /**
+   * POSTs JSON to the Worker and returns its JSON answer (parsed, unchecked: `T` is the shape the
+   * caller's Worker sends); rejects with the Worker's error text.
+   */
+  post<T = unknown>(path: string, body: unknown, timeoutMs?: number): Promise<T>;
   /** Stops workerd and removes its files. */
   stop(): Promise<void>;
 }
