@@ -2,7 +2,13 @@
 // checks run under `bun test` and `deno test` (vitest covers Node in the other test files).
 import type { Runtime } from "@sansio/runtime-api";
 import { testCertificates } from "../../../../tests/support/certs.mjs";
-import { Http2ClientConnection, http2Server } from "../../src/index.js";
+import { http2Server } from "../../src/index.js";
+import { connectOurClient, type PeerMode } from "../helpers.js";
+
+/** The peer mode of a check: TLS with ALPN h2, or h2c by prior knowledge. */
+function modeOf(tls: boolean): PeerMode {
+  return tls ? "TLS + ALPN h2" : "h2c (prior knowledge)";
+}
 
 function check(condition: boolean, what: string): void {
   if (!condition) throw new Error(`check failed: ${what}`);
@@ -22,14 +28,7 @@ export async function clientAgainstServer(runtime: Runtime, tls: boolean): Promi
   );
   try {
     const port = listener.address.transport === "tcp" ? listener.address.port : 0;
-    const client = new Http2ClientConnection({ authority: `localhost:${port}`, scheme: tls ? "https" : "http" });
-    const session = await runtime.connect(
-      tls
-        ? { hostname: "127.0.0.1", port, tls: { ca, serverName: "localhost", alpnProtocols: ["h2"] } }
-        : { hostname: "127.0.0.1", port },
-      client,
-    );
-    if (tls) check(session.alpnProtocol === "h2", `ALPN chose h2 (got ${session.alpnProtocol})`);
+    const { client, close } = await connectOurClient(runtime, modeOf(tls), port, ca);
     const big = Uint8Array.from({ length: 1_000_000 }, (_, i) => (i * 31) % 256);
     const post = await client.request({ method: "POST", path: "/big", body: big });
     const echoed = await post.body.bytes();
@@ -42,8 +41,7 @@ export async function clientAgainstServer(runtime: Runtime, tls: boolean): Promi
     );
     await Promise.all(many.map((r) => r.body.discard()));
     check((await client.ping()) >= 0, "ping answers");
-    client.shutdown();
-    await session.closed;
+    await close();
     check(client.isClosed(), "the client closed after shutdown");
   } finally {
     await listener.close({ timeout: 2000 });
@@ -80,18 +78,7 @@ export async function ourClientAgainstNodeServer(runtime: Runtime, tls: boolean)
   const peer = await nodePeer(["server", tls ? "tls" : "h2c"]);
   try {
     const port = peer.line.port as number;
-    const client = new Http2ClientConnection({ authority: `localhost:${port}`, scheme: tls ? "https" : "http" });
-    const session = await runtime.connect(
-      tls
-        ? {
-            hostname: "127.0.0.1",
-            port,
-            tls: { ca: peer.line.ca as string, serverName: "localhost", alpnProtocols: ["h2"] },
-          }
-        : { hostname: "127.0.0.1", port },
-      client,
-    );
-    if (tls) check(session.alpnProtocol === "h2", `ALPN chose h2 (got ${session.alpnProtocol})`);
+    const { client, close } = await connectOurClient(runtime, modeOf(tls), port, peer.line.ca as string);
     const big = Uint8Array.from({ length: 1_000_000 }, (_, i) => (i * 7) % 256);
     const post = await client.request({ method: "POST", path: "/big", body: big });
     const echoed = await post.body.bytes();
@@ -102,8 +89,7 @@ export async function ourClientAgainstNodeServer(runtime: Runtime, tls: boolean)
       "40 concurrent streams answered by node:http2",
     );
     await Promise.all(many.map((r) => r.body.discard()));
-    client.shutdown();
-    await session.closed;
+    await close();
   } finally {
     peer.stop();
   }
