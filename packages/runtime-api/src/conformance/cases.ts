@@ -1,6 +1,7 @@
 import type { Session } from "../runtime.js";
 import type { ConformanceCase } from "./case.js";
 import { Exchange, Firehose, StartTlsClient } from "./clients.js";
+import { faultCases } from "./fault-cases.js";
 import {
   type CaseContext,
   check,
@@ -13,6 +14,7 @@ import {
   within,
   writesOf,
 } from "./harness.js";
+import { listenCases } from "./listen-cases.js";
 import { observeCases } from "./observe-cases.js";
 import { patternBytes } from "./servers.js";
 import { timerCases } from "./timer-cases.js";
@@ -448,4 +450,6 @@ export const conformanceCases: readonly ConformanceCase[] = [
   },
   ...timerCases,
   ...observeCases,
+  ...faultCases,
+  ...listenCases,
 ];

@@ -1,6 +1,7 @@
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
 import { advanceIovecs } from "../iovec.js";
 import type { Session, StartTlsOptions } from "../runtime.js";
+import { faultServerFactories } from "./fault-servers.js";
 import { EchoConnection } from "./protocols.js";
 
 /** Parameters a client sends to pick and tune a conformance server protocol. */
@@ -499,6 +500,7 @@ export function serverFactories(options: { startTls?: StartTlsOptions }): Record
     upgrade: (_p, { record, upgrade }) => upgradeServer(record, upgrade),
     stubborn: (_p, { record }) => new Stubborn(record),
     hangup: (p, { record }) => new Hangup(num(p, "after", 1), record),
+    ...faultServerFactories(),
   };
 }
 
