@@ -1,4 +1,5 @@
-import { CR, FIELD_VALUE, HEX_VALUE, HTAB, LF, SEMICOLON, SP } from "./chars.js";
+import { CR, HEX_VALUE, LF } from "./chars.js";
+import { EXTENSION_ERROR, type ExtensionState, extensionMayEnd, nextExtensionState } from "./chunk-extension.js";
 import { HttpParseError } from "./errors.js";
 import type { BodyFraming } from "./framing.js";
 import { type HeadLimits, HeadParser } from "./head-parser.js";
@@ -11,41 +12,46 @@ export interface BodySink {
 }
 
 /**
- * Where the chunked decoder is: in a chunk-size line (`size`, whitespace after it `size-ws`, an
- * `extension`, awaiting its LF `size-lf`), in chunk `data`, in the CRLF after it (`data-cr`,
- * `data-lf`), in the `trailers`, or `finished`.
+ * Where the chunked decoder is: in a chunk size's digits (`size`), in the rest of the chunk-size line
+ * (`extension`, with the grammar's own state beside it), awaiting the line's LF (`size-lf`), in chunk
+ * `data`, in the CRLF after it (`data-cr`, `data-lf`), in the `trailers`, or `finished`.
  */
-type ChunkState =
-  | "size"
-  | "size-ws"
-  | "extension"
-  | "size-lf"
-  | "data"
-  | "data-cr"
-  | "data-lf"
-  | "trailers"
-  | "finished";
+type ChunkState = "size" | "extension" | "size-lf" | "data" | "data-cr" | "data-lf" | "trailers" | "finished";
 
-/** Longest chunk-size line (size, extensions, CRLF) accepted. */
-const MAX_CHUNK_LINE = 4096;
-/** Chunk sizes are at most 13 hex digits (below 2^53). */
+/** The limits of a body: those of the trailer section (a head), and of chunk extensions. */
+export interface BodyLimits extends HeadLimits {
+  /** Most bytes of chunk extensions on one chunk-size line (after the size, before the CRLF). Default 4096. */
+  readonly maxChunkExtensionBytes?: number;
+}
+
+/** Default bound on the chunk extensions of one chunk-size line. */
+export const DEFAULT_MAX_CHUNK_EXTENSION_BYTES = 4096;
+/** Chunk sizes are at most 13 significant hex digits (below 2^53). */
 const MAX_CHUNK_DIGITS = 13;
+/** Most digits in a chunk size, leading zeros included. */
+const MAX_CHUNK_SIZE_BYTES = 64;
 
 /**
  * Decodes one message body incrementally at any chunk boundary: a fixed Content-Length, the chunked
- * transfer coding (extensions checked and ignored, trailers parsed), or everything until the peer
- * closes. Chunk framing is consumed byte by byte, so nothing is buffered; only a partial trailer line
+ * transfer coding (trailers parsed), or everything until the peer
+ * closes. Chunk extensions are checked against the RFC 9112 grammar (and bounded) but not kept.
+ * Chunk framing is consumed byte by byte, so nothing is buffered; only a partial trailer line
  * is left unconsumed (the driver offers it again).
  */
 export class BodyDecoder {
   readonly #limits: HeadLimits;
+  readonly #maxExtensionBytes: number;
   /** Made at the first chunked body's end, so a connection that never sees one holds no trailer parser. */
   #trailerParser: HeadParser<"trailers"> | undefined;
   #framing: BodyFraming = "none";
   #remaining = 0;
   #state: ChunkState = "size";
-  #lineBytes = 0;
+  #extension: ExtensionState = "size-end";
+  /** Bytes of the current chunk-size line after the digits. */
+  #extensionBytes = 0;
+  /** Digits of the current chunk size, and how many of them are significant (after leading zeros). */
   #digits = 0;
+  #significant = 0;
 
   /** Set once the body is complete. */
   done = true;
@@ -54,8 +60,9 @@ export class BodyDecoder {
   /** Trailer fields of a chunked body, once complete. */
   trailers: HeaderList = EMPTY_HEADERS;
 
-  constructor(limits: HeadLimits) {
+  constructor(limits: BodyLimits) {
     this.#limits = limits;
+    this.#maxExtensionBytes = limits.maxChunkExtensionBytes ?? DEFAULT_MAX_CHUNK_EXTENSION_BYTES;
   }
 
   /** The framing of the body being decoded. */
@@ -69,8 +76,8 @@ export class BodyDecoder {
     this.error = null;
     this.trailers = EMPTY_HEADERS;
     this.#state = "size";
-    this.#lineBytes = 0;
     this.#digits = 0;
+    this.#significant = 0;
     this.#remaining = framing === "length" ? length : 0;
     this.done = framing === "none" || (framing === "length" && length === 0);
   }
@@ -105,8 +112,11 @@ export class BodyDecoder {
     else this.error = new HttpParseError("incomplete-message", "the connection closed before the body was complete");
   }
 
-  #fail(message: string): number {
-    this.error = new HttpParseError("bad-chunk", message);
+  #fail(
+    message: string,
+    code: "bad-chunk" | "bad-chunk-extension" | "chunk-extension-too-large" = "bad-chunk",
+  ): number {
+    this.error = new HttpParseError(code, message);
     return 0;
   }
 
@@ -138,37 +148,49 @@ export class BodyDecoder {
       }
       const c = bytes[i] as number;
       i++;
-      if (state === "size" || state === "size-ws" || state === "extension") {
-        if (++this.#lineBytes > MAX_CHUNK_LINE) return this.#fail("a chunk-size line is too long");
-      }
       switch (state) {
         case "size": {
           const hex = HEX_VALUE[c] as number;
           if (hex !== 0) {
-            if (++this.#digits > MAX_CHUNK_DIGITS) return this.#fail("a chunk size is too large");
+            if (++this.#digits > MAX_CHUNK_SIZE_BYTES) return this.#fail("a chunk size has too many digits");
+            if (this.#significant > 0 || hex !== 1) {
+              if (++this.#significant > MAX_CHUNK_DIGITS) return this.#fail("a chunk size is too large");
+            }
             this.#remaining = this.#remaining * 16 + hex - 1;
           } else if (this.#digits === 0) {
             return this.#fail("a chunk size is not hexadecimal");
           } else if (c === CR) this.#state = "size-lf";
-          else if (c === SEMICOLON) this.#state = "extension";
-          else if (c === SP || c === HTAB) this.#state = "size-ws";
-          else return this.#fail("a chunk size is not hexadecimal");
+          else {
+            this.#state = "extension";
+            this.#extensionBytes = 0;
+            this.#extension = "size-end";
+            i--; // the extension grammar reads this byte
+          }
           break;
         }
-        case "size-ws":
-          // BWS before a chunk extension.
-          if (c === SEMICOLON) this.#state = "extension";
-          else if (c !== SP && c !== HTAB) return this.#fail("whitespace after a chunk size not followed by ';'");
+        case "extension": {
+          if (c === CR && extensionMayEnd(this.#extension)) {
+            this.#state = "size-lf";
+            break;
+          }
+          if (++this.#extensionBytes > this.#maxExtensionBytes) {
+            return this.#fail(
+              `the chunk extensions are longer than ${this.#maxExtensionBytes} bytes`,
+              "chunk-extension-too-large",
+            );
+          }
+          const next = nextExtensionState(this.#extension, c);
+          if (next === EXTENSION_ERROR) {
+            if (this.#extension === "size-end") return this.#fail("a chunk size is not hexadecimal");
+            return this.#fail("a malformed chunk extension", "bad-chunk-extension");
+          }
+          this.#extension = next;
           break;
-        case "extension":
-          // Extensions are ignored, but must be field-value bytes: no CTLs, no bare CR or LF.
-          if (c === CR) this.#state = "size-lf";
-          else if (FIELD_VALUE[c] !== 1) return this.#fail("an invalid byte in a chunk extension");
-          break;
+        }
         case "size-lf":
           if (c !== LF) return this.#fail("a chunk-size line does not end in CRLF");
-          this.#lineBytes = 0;
           this.#digits = 0;
+          this.#significant = 0;
           if (this.#remaining === 0) {
             this.#state = "trailers";
             if (this.#trailerParser) this.#trailerParser.begin();

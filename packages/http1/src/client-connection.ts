@@ -9,7 +9,7 @@ import {
   type WriteResult,
 } from "@sansio/runtime-api";
 import { type Body, BodyChannel, type BodyOwner, EMPTY_BODY } from "./body.js";
-import { BodyDecoder, type BodySink } from "./body-decoder.js";
+import { BodyDecoder, type BodySink, DEFAULT_MAX_CHUNK_EXTENSION_BYTES } from "./body-decoder.js";
 import { BodyEncoder } from "./body-encoder.js";
 import { ReceivedResponse } from "./client-response.js";
 import type { ClientOptions, ClientRequestInit, ClientResponse, RequestObserver } from "./client-types.js";
@@ -110,6 +110,11 @@ export class ClientConnection implements Connection {
       maxStartLineBytes: positiveOption(options.maxStatusLineBytes, 8192, "maxStatusLineBytes"),
       maxHeadBytes: positiveOption(options.maxHeaderBytes, 65536, "maxHeaderBytes"),
       maxHeaderCount: positiveOption(options.maxHeaderCount, 256, "maxHeaderCount"),
+      maxChunkExtensionBytes: positiveOption(
+        options.maxChunkExtensionBytes,
+        DEFAULT_MAX_CHUNK_EXTENSION_BYTES,
+        "maxChunkExtensionBytes",
+      ),
     };
     this.#parser = new HeadParser("response", limits);
     this.#decoder = new BodyDecoder(limits);

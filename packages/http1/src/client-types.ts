@@ -34,6 +34,11 @@ export interface ClientOptions {
   readonly maxHeaderBytes?: number;
   /** Most header fields in a response. Default 256. */
   readonly maxHeaderCount?: number;
+  /**
+   * Most bytes of chunk extensions on one chunk-size line of a chunked response body (they are checked
+   * against the RFC 9112 grammar and dropped); longer fails the response. Default 4096.
+   */
+  readonly maxChunkExtensionBytes?: number;
   /** Unread response-body bytes held before the connection stops reading from the socket. Default 64 KiB. */
   readonly bodyHighWaterMark?: number;
   /** Queued request bytes above which a streamed request body waits. Default 64 KiB. */

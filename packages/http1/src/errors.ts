@@ -21,6 +21,8 @@ export type HttpParseErrorCode =
   | "request-line-too-long"
   | "headers-too-large"
   | "bad-chunk"
+  | "bad-chunk-extension"
+  | "chunk-extension-too-large"
   | "incomplete-message"
   | "unexpected-data";
 
