@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { createLoadGenerator } from "./lib/load.mjs";
 import { renderResults } from "./lib/report.mjs";
 import { benchRuntimes } from "./lib/runtimes.mjs";
+import { runCpuRows } from "./sections/cpu.mjs";
 import { runHttpRows } from "./sections/http.mjs";
 import { runHttp2Rows } from "./sections/http2.mjs";
 import { runMemoryRows } from "./sections/memory.mjs";
@@ -22,7 +23,7 @@ import { runWebSocketRows } from "./sections/websocket.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const MiB = 1024 * 1024;
-const SECTIONS = ["sockets", "http", "memory", "http2", "websocket"];
+const SECTIONS = ["sockets", "cpu", "http", "memory", "http2", "websocket"];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(",")}] [--write]
   --quick   small sizes and few rounds (about 2 minutes)
@@ -155,6 +156,10 @@ const results = {};
 if (options.only.includes("sockets")) {
   log("sockets: bulk echo and round trips, adapter vs raw");
   results.sockets = await runSocketRows(runtimes, config, log);
+}
+if (options.only.includes("cpu")) {
+  log("cpu: bulk echo and round trips in one process, adapter vs raw");
+  results.cpu = await runCpuRows(runtimes, config, log);
 }
 if (options.only.includes("http")) {
   const load = await createLoadGenerator();

@@ -1,9 +1,18 @@
-// HTTP hello world on Bun: `bun run bench/http/bun.mjs sansio|native`.
-// sansio: @sansio/http1 over @sansio/bun. native: Bun.serve. Prints its port.
+// HTTP hello world on Bun: `bun run bench/http/bun.mjs sansio|native|floor`.
+// sansio: @sansio/http1 over @sansio/bun. native: Bun.serve. floor: a bare Bun.listen server that counts
+// request heads and writes a canned response for each (no parsing). Prints its port.
 import process from "node:process";
 import { runtime } from "@sansio/bun";
 import { http1Server } from "@sansio/http1";
-import { CONTENT_TYPE, HELLO_TEXT, KEEP_ALIVE_MS, serveHelloCommands, serveHelloWithHttp1 } from "../lib/hello.mjs";
+import {
+  CONTENT_TYPE,
+  cannedAnswers,
+  HELLO_TEXT,
+  headCounter,
+  KEEP_ALIVE_MS,
+  serveHelloCommands,
+  serveHelloWithHttp1,
+} from "../lib/hello.mjs";
 
 const HOST = "127.0.0.1";
 const impl = process.argv[2];
@@ -20,6 +29,42 @@ function native() {
   return { port: server.port, close: () => server.stop(true) };
 }
 
-const server = impl === "sansio" ? await sansio() : impl === "native" ? native() : undefined;
-if (!server) throw new Error(`usage: bun run bench/http/bun.mjs sansio|native (got ${impl})`);
+/**
+ * The Bun.listen floor: count heads by their blank line, answer each with the canned bytes. Bun may
+ * write partially and keeps nothing: an unwritten tail waits for `drain` (reading pauses meanwhile).
+ */
+function floor() {
+  const flush = (socket, bytes) => {
+    const written = socket.write(bytes);
+    if (written >= 0 && written < bytes.length) {
+      socket.data.tail = bytes.subarray(written);
+      socket.pause();
+    } else socket.data.tail = null;
+  };
+  const server = Bun.listen({
+    hostname: HOST,
+    port: 0,
+    socket: {
+      open(socket) {
+        socket.data = { count: headCounter(), tail: null };
+      },
+      data(socket, chunk) {
+        const heads = socket.data.count(chunk);
+        if (heads > 0) flush(socket, cannedAnswers(heads));
+      },
+      drain(socket) {
+        const tail = socket.data.tail;
+        if (tail === null) return;
+        flush(socket, tail);
+        if (socket.data.tail === null) socket.resume();
+      },
+      error() {},
+    },
+  });
+  return { port: server.port, close: () => server.stop(true) };
+}
+
+const servers = { sansio, native, floor };
+const server = await servers[impl]?.();
+if (!server) throw new Error(`usage: bun run bench/http/bun.mjs sansio|native|floor (got ${impl})`);
 serveHelloCommands(server);

@@ -1,14 +1,18 @@
-// HTTP hello world on Node: `node --expose-gc bench/http/node.mjs sansio|native`.
-// sansio: @sansio/http1 over @sansio/node. native: node:http. Prints its port, then answers the
+// HTTP hello world on Node: `node --expose-gc bench/http/node.mjs sansio|native|floor`.
+// sansio: @sansio/http1 over @sansio/node. native: node:http. floor: a bare `net` server that counts
+// request heads and writes a canned response for each (no parsing). Prints its port, then answers the
 // orchestrator's commands: `memory` (after a full GC) for the idle-connection row.
 import http from "node:http";
+import net from "node:net";
 import process from "node:process";
 import { http1Server } from "@sansio/http1";
 import { runtime } from "@sansio/node";
 import {
   CONTENT_TYPE,
+  cannedAnswers,
   HELLO_BYTES,
   HELLO_TEXT,
+  headCounter,
   KEEP_ALIVE_MS,
   serveHelloCommands,
   serveHelloWithHttp1,
@@ -34,6 +38,30 @@ async function native() {
   };
 }
 
-const server = impl === "sansio" ? await sansio() : impl === "native" ? await native() : undefined;
-if (!server) throw new Error(`usage: node bench/http/node.mjs sansio|native (got ${impl})`);
+/** The `net` floor: count heads by their blank line, answer each with the canned bytes; nothing else. */
+async function floor() {
+  const sockets = new Set();
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    const count = headCounter();
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+    socket.on("data", (chunk) => {
+      const heads = count(chunk);
+      if (heads > 0) socket.write(cannedAnswers(heads));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, HOST, resolve));
+  return {
+    port: server.address().port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+const servers = { sansio, native, floor };
+const server = await servers[impl]?.();
+if (!server) throw new Error(`usage: node bench/http/node.mjs sansio|native|floor (got ${impl})`);
 serveHelloCommands(server);

@@ -1,14 +1,18 @@
 // Rows 3 and 4: HTTP hello world, 50 keep-alive connections, one load generator for both sides.
 // Per runtime: @sansio/http1 over the runtime's adapter against the runtime's own server (node:http,
 // Bun.serve, Deno.serve), and the same http1 server pipelined 16 deep against not pipelined.
+// Each runtime also serves a floor: its raw socket API counting request heads and writing a canned
+// response (bench/http/<runtime>.mjs floor), the limit of any JavaScript server on that socket API.
 // Node also measures node:http twice per round: the control row (noise).
-import { startSides, stopAll } from "../lib/child.mjs";
+import { startChild, startSides, stopAll } from "../lib/child.mjs";
 import { cpuNanos } from "../lib/cpu.mjs";
 import { interleave, median, pairedRatio } from "../lib/stats.mjs";
 
 const CONNECTIONS = 50;
 const PIPELINE_DEPTH = 16;
 const NATIVE = { node: "node:http", bun: "Bun.serve", deno: "Deno.serve" };
+/** The raw socket API each floor server is written on. */
+const FLOOR = { node: "net", bun: "Bun.listen", deno: "Deno.listen" };
 
 /**
  * @param {Record<string, import("../lib/runtimes.mjs").BenchRuntime>} runtimes
@@ -25,6 +29,8 @@ export async function runHttpRows(runtimes, config, load, log) {
     const children = [];
     try {
       const { sansio, native } = await startSides(children, runtime, script);
+      const floor = await startChild(runtime.command, [...runtime.prefix, script, "floor"]);
+      children.push(floor);
       /** One load run: requests per second, and the server's CPU microseconds per request. */
       const measure =
         (child, pipelining, seconds = config.seconds) =>
@@ -37,14 +43,16 @@ export async function runHttpRows(runtimes, config, load, log) {
 
       await measure(sansio, 1, config.warmSeconds)();
       await measure(native, 1, config.warmSeconds)();
+      await measure(floor, 1, config.warmSeconds)();
       await measure(sansio, PIPELINE_DEPTH, config.warmSeconds)();
 
       log(
-        `  ${runtime.label}: http1 vs ${NATIVE[id]}, pipelined vs not, ${config.rounds} rounds of ${config.seconds} s`,
+        `  ${runtime.label}: http1 vs ${NATIVE[id]} vs the ${FLOOR[id]} floor, pipelined vs not, ${config.rounds} rounds of ${config.seconds} s`,
       );
       const variants = [
         { key: "sansio", run: measure(sansio, 1) },
         { key: "native", run: measure(native, 1) },
+        { key: "floor", run: measure(floor, 1) },
         { key: "pipelined", run: measure(sansio, PIPELINE_DEPTH) },
       ];
       if (id === "node") variants.push({ key: "control", run: measure(native, 1) });
@@ -55,12 +63,18 @@ export async function runHttpRows(runtimes, config, load, log) {
         runtime: runtime.label,
         id,
         native: NATIVE[id],
+        floor: FLOOR[id],
         sansio: median(rps("sansio")),
         nativeRps: median(rps("native")),
         ratio: pairedRatio(rps("sansio"), rps("native")),
         sansioCpu: median(cpu("sansio")),
         nativeCpu: median(cpu("native")),
         cpuRatio: pairedRatio(cpu("native"), cpu("sansio")),
+        floorRps: median(rps("floor")),
+        floorCpu: median(cpu("floor")),
+        vsFloor: pairedRatio(rps("sansio"), rps("floor")),
+        nativeVsFloor: pairedRatio(rps("native"), rps("floor")),
+        cpuVsFloor: pairedRatio(cpu("floor"), cpu("sansio")),
         control: samples.control ? pairedRatio(rps("native"), rps("control")) : undefined,
         cpuControl: samples.control ? pairedRatio(cpu("native"), cpu("control")) : undefined,
         samples,

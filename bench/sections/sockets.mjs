@@ -88,9 +88,10 @@ export async function runSocketRows(runtimes, config, log) {
  * Medians and paired ratios of one row's samples (`{ ms, cpu }` per trial). `ratio` is adapter / raw
  * in throughput (raw time / adapter time); `cpuRatio` the same in CPU time (raw CPU / adapter CPU), which
  * a busy machine disturbs much less; `control` compares raw with itself; `clientOnly` and `serverOnly`
- * are the throughput ratios with the adapter on that side only (undefined where not measured).
+ * are the throughput ratios with the adapter on that side only (undefined where not measured);
+ * `adapterCpu` and `rawCpu` the median CPU nanoseconds of one trial.
  */
-function summarize(samples, unit) {
+export function summarize(samples, unit) {
   const field = (key, name) => samples[key].map((sample) => sample[name]);
   return {
     adapter: unit(median(field("adapter", "ms"))),
@@ -98,6 +99,8 @@ function summarize(samples, unit) {
     ratio: pairedRatio(field("raw", "ms"), field("adapter", "ms")),
     control: pairedRatio(field("raw", "ms"), field("control", "ms")),
     cpuRatio: pairedRatio(field("raw", "cpu"), field("adapter", "cpu")),
+    adapterCpu: median(field("adapter", "cpu")),
+    rawCpu: median(field("raw", "cpu")),
     cpuControl: pairedRatio(field("raw", "cpu"), field("control", "cpu")),
     clientOnly: samples.client ? pairedRatio(field("raw", "ms"), field("client", "ms")) : undefined,
     serverOnly: samples.server ? pairedRatio(field("raw", "ms"), field("server", "ms")) : undefined,

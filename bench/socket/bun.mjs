@@ -1,5 +1,6 @@
 // Socket benchmarks on Bun: `bun run bench/socket/bun.mjs [--serve]`.
 // --serve: a raw Bun.listen echo server and a @sansio/bun echo server; prints their ports.
+// --local: both servers, and the client in the same process (the CPU-bound rows, bench/sections/cpu.mjs).
 // Otherwise: a client that runs the trials the orchestrator sends (see ../lib/commands.mjs).
 import process from "node:process";
 import { runtime } from "@sansio/bun";
@@ -123,12 +124,13 @@ function rawPingPong(port, message, count) {
 
 const trial = socketTrial(runtime, { bulk: rawBulk, rtt: rawPingPong }, HOST);
 
-if (process.argv.includes("--serve")) {
+if (process.argv.includes("--serve") || process.argv.includes("--local")) {
   const raw = rawEchoServer();
   const adapter = await runtime.listen({ hostname: HOST, port: 0 }, () => new EchoServer());
   serveCommands(
     { raw: raw.port, adapter: adapter.address.port },
-    async () => ({}),
+    // --local: this process is the client too (client and server share one thread: the CPU-bound rows).
+    process.argv.includes("--local") ? trial : async () => ({}),
     async () => {
       raw.stop(true);
       await adapter.close({ timeout: 500 });

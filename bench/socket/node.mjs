@@ -1,5 +1,6 @@
 // Socket benchmarks on Node: `node bench/socket/node.mjs [--serve]`.
 // --serve: a raw `net` echo server and a @sansio/node echo server; prints their ports.
+// --local: both servers, and the client in the same process (the CPU-bound rows, bench/sections/cpu.mjs).
 // Otherwise: a client that runs the trials the orchestrator sends (see ../lib/commands.mjs).
 import net from "node:net";
 import process from "node:process";
@@ -74,12 +75,13 @@ function rawPingPong(port, message, count) {
 
 const trial = socketTrial(runtime, { bulk: rawBulk, rtt: rawPingPong }, HOST);
 
-if (process.argv.includes("--serve")) {
+if (process.argv.includes("--serve") || process.argv.includes("--local")) {
   const raw = await rawEchoServer();
   const adapter = await runtime.listen({ hostname: HOST, port: 0 }, () => new EchoServer());
   serveCommands(
     { raw: raw.address().port, adapter: adapter.address.port },
-    async () => ({}),
+    // --local: this process is the client too (client and server share one thread: the CPU-bound rows).
+    process.argv.includes("--local") ? trial : async () => ({}),
     async () => {
       raw.close();
       await adapter.close({ timeout: 500 });
