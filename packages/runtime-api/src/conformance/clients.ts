@@ -1,6 +1,7 @@
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
 import { ForwardingConnection } from "../forwarding-connection.js";
 import { advanceIovecs, iovecsLength } from "../iovec.js";
+import { WriteActivity } from "./write-activity.js";
 
 /** Options of {@link Exchange}. */
 export interface ExchangeOptions {
@@ -154,9 +155,13 @@ export class Exchange implements Connection {
   }
 }
 
-/** Keeps writing the same block until "closed" (then keeps asking to write): the victim of a reset. */
+/**
+ * Keeps writing the same block until "closed" (then keeps asking to write): the victim of a reset. Its
+ * {@link WriteActivity} counts the write-side calls the driver makes after the socket is gone.
+ */
 export class Firehose implements Connection {
   readonly errors: unknown[] = [];
+  readonly activity = new WriteActivity();
   closedResults = 0;
   writesAfterClosed = 0;
   bytesWritten = 0;
@@ -184,6 +189,7 @@ export class Firehose implements Connection {
   }
   yieldReader(): void {}
   nextWriteOperation(): WriteOperation {
+    this.activity.count();
     if (this.#closed) {
       // A driver that keeps asking would spin here forever (possibly on microtasks, starving timers):
       // fail the connection so the case can end and report it.
@@ -192,15 +198,18 @@ export class Firehose implements Connection {
     return { kind: "write", iovecs: [this.#block] };
   }
   reportWriteResult(result: WriteResult): void {
+    this.activity.count();
     if (result === "closed") {
       this.closedResults++;
       this.#closed = true;
+      this.activity.gone();
       this.#resolve();
     } else this.bytesWritten += result;
   }
   yieldWriter(): void {}
   reportError(error: unknown): void {
     this.errors.push(error);
+    this.activity.gone();
     this.#eof = true;
     this.#resolve();
   }

@@ -50,6 +50,8 @@ export class CaseContext {
   readonly #released = new WeakSet<Session>();
   readonly sessions: Session[] = [];
   readonly listeners: Listener[] = [];
+  /** What the case measured, for the result's `measured` field (e.g. CPU time after a fault). */
+  readonly measurements: string[] = [];
 
   constructor(runtime: Runtime, options: ConformanceOptions) {
     this.runtime = runtime;
@@ -57,6 +59,11 @@ export class CaseContext {
     const peer = options.peer;
     if (peer && "address" in peer) this.#remote = peer as RemoteEndpoints;
     else this.#server = (peer as Runtime | undefined) ?? runtime;
+  }
+
+  /** Records a measured value for the case's result (shown by runners; never decides pass or fail). */
+  measured(text: string): void {
+    this.measurements.push(text);
   }
 
   /** True when the runtime under test is also the one listening. */

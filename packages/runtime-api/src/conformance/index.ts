@@ -1,3 +1,4 @@
+export { checkNoBusyLoop } from "./busy-loop.js";
 export type { ConformanceCase } from "./cases.js";
 export { conformanceCases } from "./cases.js";
 export type { ExchangeOptions } from "./clients.js";
@@ -16,3 +17,5 @@ export { timerCases } from "./timer-cases.js";
 export type { TimeoutCall } from "./timer-protocols.js";
 export { DeadlineClient } from "./timer-protocols.js";
 export type { CaseResult, ConformanceOptions, RemotePeer } from "./types.js";
+export type { QuietMeasure } from "./write-activity.js";
+export { BUSY_LOOP_BOUNDS, cpuClock, WriteActivity } from "./write-activity.js";

@@ -37,7 +37,13 @@ async function runCase(runtime: Runtime, test: ConformanceCase, options: Conform
     status = "fail";
     error = leak;
   }
-  const result: CaseResult = { name: test.name, status, ok: status !== "fail", ms: Math.round(now() - started) };
+  const result: CaseResult = {
+    name: test.name,
+    status,
+    ok: status !== "fail",
+    ms: Math.round(now() - started),
+    ...(t.measurements.length > 0 ? { measured: t.measurements.join("; ") } : {}),
+  };
   return error === undefined ? result : { ...result, error };
 }
 

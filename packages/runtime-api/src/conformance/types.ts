@@ -10,6 +10,8 @@ export interface CaseResult {
   readonly error?: string;
   /** How long it ran, in ms. */
   readonly ms: number;
+  /** What the case measured (e.g. the CPU time after a fault), when it measures something. */
+  readonly measured?: string;
 }
 
 /** A conformance server (`serveConformance`) running elsewhere, e.g. in another process or runtime. */

@@ -1,5 +1,6 @@
-import type { Connection, ReadOperation, WriteResult } from "../connection.js";
+import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
 import { ForwardingConnection } from "../forwarding-connection.js";
+import { advanceIovecs, iovecsLength } from "../iovec.js";
 import type { Runtime, Session } from "../runtime.js";
 
 /**
@@ -7,9 +8,32 @@ import type { Runtime, Session } from "../runtime.js";
  * - `"never-reoffer-buffered"`: bytes the protocol left unconsumed before it yielded are dropped;
  * - `"second-resume"`: two resumes are registered for one yield;
  * - `"write-after-closed"`: the protocol is asked to write again after `"closed"`;
- * - `"drop-eof"`: the peer's FIN never reaches the protocol.
+ * - `"drop-eof"`: the peer's FIN never reaches the protocol;
+ * - `"epipe-spin"`: a failed write (or a lost socket) is reported as 0 bytes written and retried from
+ *   `setImmediate`, asking the protocol again each time (gluten#85);
+ * - `"dead-socket-spin"`: the same spin without asking the protocol (the driver retries its last write
+ *   on the dead socket): only the CPU clock can see it;
+ * - `"buffer-writes"`: every write is copied into an unbounded queue and reported written at once;
+ * - `"resume-after-close"`: a resume called after the socket was released runs the loop again.
  */
-export type DriverFlaw = "never-reoffer-buffered" | "second-resume" | "write-after-closed" | "drop-eof";
+export type DriverFlaw =
+  | "never-reoffer-buffered"
+  | "second-resume"
+  | "write-after-closed"
+  | "drop-eof"
+  | "epipe-spin"
+  | "dead-socket-spin"
+  | "buffer-writes"
+  | "resume-after-close";
+
+/** How long a spinning flaw keeps spinning (ms): long enough to be measured, bounded so a test ends. */
+const SPIN_MS = 800;
+
+/** Runs `task` on the next macrotask: setImmediate where the runtime has it (the Gluten spin), else a 0 ms timer. */
+const nextTurn: (task: () => void) => void =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function"
+    ? (task) => (globalThis as unknown as { setImmediate: (task: () => void) => void }).setImmediate(task)
+    : (task) => setTimeout(task, 0);
 
 /**
  * Sits between a driver and a connection and makes the pair behave as a driver with `flaw` would.
@@ -23,10 +47,27 @@ class FlawedConnection extends ForwardingConnection {
   #drop = 0;
   /** drop-eof: the end of input was seen and hidden; the reader is parked for good. */
   #eofHidden = false;
+  /** epipe-spin, dead-socket-spin: the spin has started. */
+  #spinning = false;
+  /** buffer-writes: bytes reported written to the protocol but not yet taken by the real driver. */
+  #queued: Uint8Array[] = [];
+  /** buffer-writes: the queue handed to the real driver in the current write. */
+  #inFlight: readonly Uint8Array[] = [];
+  /** buffer-writes: the protocol asked to close its output; sent once the queue is empty. */
+  #closeQueued = false;
+  /** resume-after-close: the session's socket was released. */
+  #released = false;
 
   constructor(inner: Connection, flaw: DriverFlaw) {
     super(inner);
     this.#flaw = flaw;
+  }
+
+  /** The session this connection runs on (resume-after-close watches it). */
+  bindSession(session: Session): void {
+    void session.closed.then(() => {
+      this.#released = true;
+    });
   }
 
   override nextReadOperation(): ReadOperation {
@@ -52,14 +93,100 @@ class FlawedConnection extends ForwardingConnection {
   override yieldReader(resume: () => void): void {
     if (this.#eofHidden) return; // the FIN was "lost": nothing will wake this reader
     if (this.#flaw === "never-reoffer-buffered") this.#drop = this.#unconsumed;
+    if (this.#flaw === "resume-after-close") {
+      this.inner.yieldReader(this.#resumeAfterClose(resume, () => this.inner.nextReadOperation()));
+      return;
+    }
     this.inner.yieldReader(resume);
     if (this.#flaw === "second-resume") this.inner.yieldReader(resume);
   }
 
+  override yieldWriter(resume: () => void): void {
+    if (this.#flaw === "resume-after-close") {
+      this.inner.yieldWriter(this.#resumeAfterClose(resume, () => this.inner.nextWriteOperation()));
+      return;
+    }
+    this.inner.yieldWriter(resume);
+  }
+
+  override nextWriteOperation(): WriteOperation {
+    if (this.#flaw !== "buffer-writes") return this.inner.nextWriteOperation();
+    // Take everything the protocol has, report it written at once, and keep it here.
+    for (;;) {
+      if (this.#closeQueued) break;
+      const op = this.inner.nextWriteOperation();
+      if (op.kind === "write") {
+        const length = iovecsLength(op.iovecs);
+        for (const iovec of op.iovecs) this.#queued.push(iovec.slice());
+        this.inner.reportWriteResult(length);
+        continue;
+      }
+      if (op.kind === "close") this.#closeQueued = true;
+      else if (this.#queued.length === 0) return op;
+      break;
+    }
+    if (this.#queued.length > 0) {
+      this.#inFlight = this.#queued;
+      return { kind: "write", iovecs: this.#queued };
+    }
+    return { kind: "close" };
+  }
+
   override reportWriteResult(result: WriteResult): void {
+    if (this.#flaw === "buffer-writes") {
+      if (result === "closed") {
+        this.#queued = [];
+        this.inner.reportWriteResult(result);
+      } else this.#queued = advanceIovecs(this.#inFlight, result).concat(this.#queued.slice(this.#inFlight.length));
+      return;
+    }
+    if (result === "closed" && (this.#flaw === "epipe-spin" || this.#flaw === "dead-socket-spin")) {
+      // EPIPE answered with "0 bytes written, try again" (gluten#85).
+      this.inner.reportWriteResult(0);
+      this.#spin();
+      return;
+    }
     this.inner.reportWriteResult(result);
     // A driver that keeps asking after "closed" (gluten#85).
     if (result === "closed" && this.#flaw === "write-after-closed") this.inner.nextWriteOperation();
+  }
+
+  override reportError(error: unknown): void {
+    this.inner.reportError(error);
+    if (this.#flaw === "epipe-spin" || this.#flaw === "dead-socket-spin") this.#spin();
+  }
+
+  /** Retries the dead socket from every macrotask for {@link SPIN_MS}: asking the protocol each time, or not. */
+  #spin(): void {
+    if (this.#spinning) return;
+    this.#spinning = true;
+    const askProtocol = this.#flaw === "epipe-spin";
+    const until = Date.now() + SPIN_MS;
+    const retry = (): void => {
+      if (Date.now() > until) return;
+      if (askProtocol) {
+        try {
+          if (this.inner.nextWriteOperation().kind === "write") this.inner.reportWriteResult(0);
+        } catch {
+          return;
+        }
+      }
+      nextTurn(retry);
+    };
+    nextTurn(retry);
+  }
+
+  /** A resume that, once the socket was released, runs the side's loop again on the dead connection. */
+  #resumeAfterClose(resume: () => void, ask: () => unknown): () => void {
+    return () => {
+      resume();
+      if (!this.#released) return;
+      try {
+        ask();
+      } catch {
+        // The flawed driver swallows what the released connection throws.
+      }
+    };
   }
 }
 
@@ -69,14 +196,17 @@ class FlawedConnection extends ForwardingConnection {
  * suite catches each kind of broken driver; never use it for anything else.
  */
 export function createFlawedRuntime(runtime: Runtime, flaw: DriverFlaw): Runtime {
-  const wrap = (connection: Connection): Connection => new FlawedConnection(connection, flaw);
+  const wrap = (connection: Connection, session: Session): Connection => {
+    const flawed = new FlawedConnection(connection, flaw);
+    flawed.bindSession(session);
+    return flawed;
+  };
   return {
     name: `${runtime.name} with the flaw ${flaw}`,
-    listen: (options, accept) => runtime.listen(options, (session) => wrap(accept(session))),
+    listen: (options, accept) => runtime.listen(options, (session) => wrap(accept(session), session)),
     connect: (options, connection) =>
-      runtime.connect(
-        options,
-        typeof connection === "function" ? (session: Session) => wrap(connection(session)) : wrap(connection),
+      runtime.connect(options, (session: Session) =>
+        wrap(typeof connection === "function" ? connection(session) : connection, session),
       ),
   };
 }
