@@ -1,16 +1,32 @@
-// Runs the example Worker locally in workerd (no Cloudflare account, no wrangler):
+// Runs the example Worker locally in workerd through miniflare (no Cloudflare account, no wrangler):
 //   node examples/workers/run-local.mjs          two requests through the Worker, then exit
 //   node examples/workers/run-local.mjs --keep   keep serving until Ctrl-C
 // It starts a small line service on 127.0.0.1 (PING -> +PONG, ECHO <text> -> <text>), bundles
-// src/index.ts with esbuild (cloudflare:sockets stays external: workerd provides it), and serves it
-// with a workerd config whose global outbound may reach loopback (the default "internet" one may not).
+// src/index.ts with esbuild the way wrangler does (the workerd/worker/browser export conditions;
+// cloudflare:* stays an import, workerd provides it) and serves the bundle with miniflare. miniflare's
+// default outbound network allows private addresses, so the Worker's connect() reaches 127.0.0.1.
+// Needs Node >= 22 (miniflare's own requirement) and the packages built (`npm run build`).
 import net from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-// The repo's workerd runner (bundle, config, process), shared with the @sansio/workers tests.
-import { startWorkerd, workerdConfig } from "../../packages/workers/test/workerd-process.mjs";
+import * as esbuild from "esbuild";
+import { Miniflare } from "miniflare";
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** src/index.ts and what it imports, bundled into one ES module for Workers. */
+async function bundle() {
+  const result = await esbuild.build({
+    entryPoints: [join(here, "src", "index.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    external: ["cloudflare:*"],
+    write: false,
+  });
+  return result.outputFiles[0].text;
+}
 
 /** The TCP service the Worker talks to: one reply line per request line. */
 async function startLineService() {
@@ -34,25 +50,36 @@ async function startLineService() {
 }
 
 const service = await startLineService();
-let workerd;
+const miniflare = new Miniflare({
+  host: "127.0.0.1",
+  port: 0, // any free port
+  cf: false, // no request to Cloudflare for a real `request.cf`
+  enableDevRegistry: false,
+  workers: [
+    {
+      config: {
+        name: "example",
+        compatibilityDate: "2026-10-01",
+        manifest: { mainModule: "worker.js", modules: { "worker.js": { type: "esm", contents: await bundle() } } },
+        env: {
+          TCP_HOST: { type: "text", value: "127.0.0.1" },
+          TCP_PORT: { type: "text", value: String(service.address().port) },
+        },
+      },
+    },
+  ],
+});
 try {
-  workerd = await startWorkerd({
-    entry: join(here, "src", "index.ts"),
-    config: workerdConfig({
-      bindings: [`(name = "TCP_HOST", text = "127.0.0.1")`, `(name = "TCP_PORT", text = "${service.address().port}")`],
-    }),
-    echo: true,
-  });
-  const base = `http://127.0.0.1:${workerd.port}`;
+  const base = await miniflare.ready; // http://127.0.0.1:<port>/
   for (const command of ["PING", "ECHO hello from a Worker"]) {
-    const response = await fetch(`${base}/?command=${encodeURIComponent(command)}`);
+    const response = await miniflare.dispatchFetch(new URL(`/?command=${encodeURIComponent(command)}`, base));
     console.log(`${command} -> ${response.status} ${(await response.text()).trim()}`);
   }
   if (process.argv.includes("--keep")) {
-    console.log(`serving on ${base}/?command=PING (Ctrl-C to stop)`);
+    console.log(`serving on ${base}?command=PING (Ctrl-C to stop)`);
     await new Promise((resolve) => process.once("SIGINT", resolve));
   }
 } finally {
-  await workerd?.stop();
+  await miniflare.dispose();
   service.close();
 }

@@ -9,23 +9,23 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runtime } from "@sansio/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningWorkerd, startWorkerd, workerdConfig } from "../../workers/test/workerd-process.mjs";
+import { type RunningWorker, startWorker } from "../../workers/test/miniflare-worker.mjs";
 import { http2Server } from "../src/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packages = join(here, "..", "..");
 
-let workerd: RunningWorkerd | undefined;
+let workerd: RunningWorker | undefined;
 const stops: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
   for (const name of ["workers", "http1", "runtime-api", "node"]) {
     expect(existsSync(join(packages, name, "dist", "index.js")), `build @sansio/${name} first`).toBe(true);
   }
-  workerd = await startWorkerd({
+  // Served by miniflare: its default outbound network reaches the servers on 127.0.0.1.
+  workerd = await startWorker({
     entry: join(here, "workerd", "worker.ts"),
     alias: { "@sansio/http2": join(here, "..", "src", "index.ts") },
-    config: workerdConfig(),
   });
 }, 120_000);
 
@@ -94,14 +94,14 @@ function expectedExchange(resetCode: string) {
 describe("@sansio/http2 client in workerd (h2c by prior knowledge)", () => {
   it("against node:http2: GET, POST over the window, 10 in flight with one reset, shutdown", async () => {
     const port = await nodeServer();
-    const result = await (workerd as RunningWorkerd).post("/", { port }, 60_000);
+    const result = await (workerd as RunningWorker).post("/", { port }, 60_000);
     expect(result).toEqual(expectedExchange("CANCEL"));
   }, 90_000);
 
   it("against our server on @sansio/node: the same exchange", async () => {
     const handlerErrors: unknown[] = [];
     const port = await ourServer(handlerErrors);
-    const result = await (workerd as RunningWorkerd).post("/", { port }, 60_000);
+    const result = await (workerd as RunningWorker).post("/", { port }, 60_000);
     expect(result).toEqual(expectedExchange("INTERNAL_ERROR"));
     expect(handlerErrors.map((e) => (e as Error).message)).toEqual(["the handler fails after its headers"]);
   }, 90_000);

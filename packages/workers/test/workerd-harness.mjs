@@ -1,12 +1,12 @@
 // Runs the test Worker (test/worker/main.ts) in a real workerd, for vitest and the cross-runtime matrix,
-// through workerd-process.mjs; starts the peers it connects to.
+// through miniflare (miniflare-worker.mjs); starts the peers it connects to.
 import { existsSync } from "node:fs";
 import net from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startWorkerd, workerdConfig } from "./workerd-process.mjs";
+import { loopbackNetwork, startWorker } from "./miniflare-worker.mjs";
 
-export { COMPATIBILITY_DATE, workerdBinary, workerdVersion } from "./workerd-process.mjs";
+export { COMPATIBILITY_DATE, workerdBinary, workerdVersion } from "./workerd-binary.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, "..");
@@ -23,29 +23,17 @@ function aliasFor(from) {
   return from === "src" ? { "@sansio/workers": join(packageDir, "src", "index.ts") } : {};
 }
 
-/** The test Worker's config: the TEST_CA binding is a loopback network whose TLS trusts `ca.pem` (when given). */
-function testWorkerConfig(withCa) {
-  // Without a test CA, the TEST_CA binding is the same network as the global outbound.
-  const testCaTls = withCa ? `trustedCertificates = [embed "ca.pem"]` : "trustBrowserCas = true";
-  return workerdConfig({
-    // The global outbound trusts public CAs only (the test CA is not trusted there).
-    outboundTls: "trustBrowserCas = true",
-    services: [`(name = "loopback-test-ca", network = (allow = ["local"], tlsOptions = (${testCaTls})))`],
-    bindings: [`(name = "TEST_CA", service = "loopback-test-ca")`],
-  });
-}
-
 /**
- * Bundles the test Worker and serves it with workerd on 127.0.0.1. `ca` is the PEM of the test CA (the
- * TEST_CA binding trusts it; optional). `from`: `"src"` or `"dist"` (see `aliasFor`). Returns `post(path, body)`
- * and `stop()` (see `startWorkerd` in workerd-process.mjs).
+ * Bundles the test Worker and serves it with miniflare on 127.0.0.1. Its global outbound (miniflare's)
+ * trusts only the public CAs; the TEST_CA binding is a loopback network that trusts `ca`, the PEM of the
+ * test CA (without it, no extra CA). `from`: `"src"` or `"dist"` (see `aliasFor`). Returns
+ * `post(path, body)`, `version` and `stop()` (see `startWorker` in miniflare-worker.mjs).
  */
 export async function startTestWorker({ ca, from = "src" }) {
-  return startWorkerd({
+  return startWorker({
     entry,
     alias: aliasFor(from),
-    files: ca ? { "ca.pem": ca } : {},
-    config: testWorkerConfig(Boolean(ca)),
+    env: { TEST_CA: ca ? loopbackNetwork([ca]) : loopbackNetwork() },
   });
 }
 

@@ -1,18 +1,5 @@
-/** The compatibility date our Workers run with (not after the workerd release). */
-export const COMPATIBILITY_DATE: string;
-
-/** Path of the workerd binary from the `workerd` npm package. */
-export function workerdBinary(): string;
-
-/** `workerd --version`, e.g. "workerd 2026-11-17". */
-export function workerdVersion(): string;
-
-/** Bundles `entry` into one ES module at `outfile` with the `workerd`/`worker` export conditions. */
-export function bundleWorker(
-  entry: string,
-  outfile: string,
-  options?: { readonly alias?: Readonly<Record<string, string>> },
-): Promise<void>;
+export { bundleWorker } from "./bundle-worker.mjs";
+export { COMPATIBILITY_DATE, workerdBinary, workerdVersion } from "./workerd-binary.mjs";
 
 /** A workerd config serving `worker.js` on 127.0.0.1 (port 0) with a loopback-only outbound network. */
 export function workerdConfig(options?: {

@@ -1,52 +1,23 @@
-// Runs a Worker in a real workerd on 127.0.0.1, with no Cloudflare account and no wrangler: bundles it
-// with esbuild (cloudflare:sockets external: workerd provides it), writes a workerd config, starts
-// `workerd serve` (port 0, reported through --control-fd) and posts requests to it. Used by the test
-// harness (workerd-harness.mjs) and by examples/workers/run-local.mjs.
-import { execFileSync, spawn } from "node:child_process";
+// Runs a Worker in a real workerd on 127.0.0.1 from a hand-written workerd config: bundles it
+// (bundle-worker.mjs), writes the config, starts `workerd serve` (port 0, reported through --control-fd)
+// and posts requests to it.
+// Superseded by miniflare-worker.mjs (miniflare's public API), which this package's tests and example
+// use. Kept until its remaining users move: tests/matrix/entries/workers.mjs (the protocol Worker),
+// packages/websocket/test/workerd.test.ts, bench/lib/workerd.mjs and bench/profile.mjs.
+import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { bundleWorker } from "./bundle-worker.mjs";
+import { postJson } from "./post-json.mjs";
+import { COMPATIBILITY_DATE, workerdBinary, workerdVersion } from "./workerd-binary.mjs";
 
-const require = createRequire(import.meta.url);
+export { bundleWorker } from "./bundle-worker.mjs";
+export { COMPATIBILITY_DATE, workerdBinary, workerdVersion } from "./workerd-binary.mjs";
 
-/** The compatibility date our Workers run with (not after the workerd release). */
-export const COMPATIBILITY_DATE = "2026-10-01";
 const START_LIMIT_MS = 30_000;
 const STOP_GRACE_MS = 1_000;
 const LOG_LIMIT = 20_000;
-
-/** Path of the workerd binary from the `workerd` npm package. */
-export function workerdBinary() {
-  return join(dirname(require.resolve("workerd/package.json")), "bin", "workerd");
-}
-
-/** `workerd --version`, e.g. "workerd 2026-11-17". */
-export function workerdVersion() {
-  return execFileSync(workerdBinary(), ["--version"], { encoding: "utf8" }).trim();
-}
-
-/**
- * Bundles `entry` into one ES module at `outfile`, resolving packages through their `workerd`/`worker`
- * export conditions, as an application bundle would. `alias` maps import names to files (e.g. a package
- * to its TypeScript sources).
- */
-export async function bundleWorker(entry, outfile, { alias = {} } = {}) {
-  const esbuild = await import("esbuild");
-  await esbuild.build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:sockets"],
-    alias,
-    logLevel: "error",
-  });
-}
 
 /**
  * A workerd config serving the module `worker.js` (next to the config) as service "main" on socket
@@ -163,17 +134,7 @@ export async function startWorkerd({ entry, config, alias, files = {}, echo = fa
     /** workerd's recent output, for failure messages. */
     log,
     /** POSTs JSON to the Worker and returns its JSON answer; rejects with the Worker's error text. */
-    async post(path, body, timeoutMs = 300_000) {
-      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`the Worker answered ${response.status}: ${text}\n--- workerd ---\n${log()}`);
-      return JSON.parse(text);
-    },
+    post: (path, body, timeoutMs = 300_000) => postJson(fetch, `http://127.0.0.1:${port}${path}`, body, timeoutMs, log),
     stop,
   };
 }
