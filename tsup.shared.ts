@@ -12,11 +12,15 @@ export interface PackageBuild {
   readonly splitting?: boolean;
 }
 
-/** The build every @sansio package uses: ESM (.js) + CJS (.cjs) + declarations (.d.ts / .d.cts), ES2022, sourcemaps. */
+/**
+ * The build every @sansio package uses: ESM only (.js) + declarations (.d.ts), ES2022, sourcemaps.
+ * No CommonJS: every supported runtime loads ESM (Node >= 20.19 also `require()`s it), and a dual
+ * build would give CommonJS and ESM users two copies of every class (`instanceof` fails across them).
+ */
 export function packageConfig(build: PackageBuild): ReturnType<typeof defineConfig> {
   return defineConfig({
     entry: { ...build.entry },
-    format: ["esm", "cjs"],
+    format: ["esm"],
     dts: true,
     clean: true,
     target: "es2022",

@@ -1,11 +1,12 @@
-import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.shared.js";
 
-export default defineConfig({
-  entry: { index: "src/index.ts", testing: "src/testing/index.ts", conformance: "src/conformance/index.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  target: "es2022",
-  sourcemap: true,
+// The entries share code (the driver, the errors) through chunks, so each class exists once.
+export default packageConfig({
+  entry: {
+    index: "src/index.ts",
+    adapter: "src/adapter.ts",
+    testing: "src/testing/index.ts",
+    conformance: "src/conformance/index.ts",
+  },
   splitting: true,
 });

@@ -1,8 +1,10 @@
 import { packageConfig } from "../../tsup.shared.js";
 
-// cloudflare:sockets is provided by the Workers runtime itself; never bundled.
+// index: the adapter, loaded in workerd (the `workerd` / `worker` conditions); cloudflare:sockets is
+// provided by the Workers runtime itself, never bundled. unsupported: what every other runtime loads.
 export default packageConfig({
-  entry: { index: "src/index.ts" },
+  entry: { index: "src/index.ts", unsupported: "src/unsupported.ts" },
   platform: "neutral",
   external: ["cloudflare:sockets"],
+  splitting: true,
 });

@@ -1,0 +1,21 @@
+// `@sansio/runtime-api/adapter`: what only runtime adapter authors need — the driver core, the listener
+// core, the transport types, the one accept and connect paths and the option checks. Protocol and
+// application authors need none of it: their surface is `@sansio/runtime-api` (`.`).
+export { checkConnect, checkListen, connectAddress, describeAddress, listenAddress } from "./address.js";
+export type { DriverClock, DriverOptions, DriverPhase } from "./driver/index.js";
+export { checkDriveOptions, Driver, monotonicClock } from "./driver/index.js";
+export { errorCode, toConnectionLost } from "./errors.js";
+export {
+  advanceIovecs,
+  COALESCE_THRESHOLD,
+  coalesceIovecs,
+  GATHER_SCRATCH_SIZE,
+  IovecGatherer,
+  iovecsLength,
+} from "./iovec.js";
+export { ListenerCore } from "./listener.js";
+export { checkReadBufferSizes, ReadBuffer } from "./read-buffer.js";
+export type { SessionInfo, StartTlsImpl } from "./session.js";
+export { abortable, closeOnAbort, DriverSession, isServerStartTls, throwIfAborted } from "./session.js";
+export { acceptConnection, startClientConnection } from "./start.js";
+export type { Transport, TransportSink, WriteCallback } from "./transport.js";
