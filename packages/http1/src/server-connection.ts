@@ -80,6 +80,33 @@ const LINGER_LIMIT = 256 * 1024;
 const LINGER_TIMEOUT = 5000;
 /** The head scratch buffer is reused up to this size; larger heads get their own memory. */
 const MAX_SCRATCH = 64 * 1024;
+/** Size of a new head scratch buffer (grown by doubling when a head needs more). */
+const SCRATCH_SIZE = 2048;
+/** Free head scratch buffers one server keeps at most (the rest are left to the collector). */
+const MAX_FREE_SCRATCH = 64;
+
+/**
+ * The head scratch buffers of one server's connections. A connection borrows one for the response
+ * head it writes and gives it back once its output queue is empty again (the head was written), so
+ * an idle keep-alive connection holds none, and busy connections reuse the same few buffers.
+ */
+class ScratchPool {
+  readonly #free: Uint8Array[] = [];
+
+  /** A free buffer of at least `size` bytes (a new one when none is free or the free one is too small). */
+  take(size: number): Uint8Array {
+    const free = this.#free.pop();
+    if (free !== undefined && free.length >= size) return free;
+    let capacity = free?.length ?? SCRATCH_SIZE;
+    while (capacity < size) capacity *= 2;
+    return new Uint8Array(capacity);
+  }
+
+  /** Returns a buffer nothing references any more. */
+  give(buffer: Uint8Array): void {
+    if (this.#free.length < MAX_FREE_SCRATCH) this.#free.push(buffer);
+  }
+}
 
 /** Resolved limits and settings (shared by every connection of one {@link http1Server}). */
 interface Settings extends HeadLimits {
@@ -91,6 +118,8 @@ interface Settings extends HeadLimits {
   readonly requestTimeout: number;
   readonly onResponseHead: ResponseObserver | undefined;
   readonly onError: ErrorHandler | undefined;
+  /** The head scratch buffers the server's connections share. */
+  readonly scratch: ScratchPool;
 }
 
 function resolveSettings(options: ServerOptions): Settings {
@@ -106,6 +135,7 @@ function resolveSettings(options: ServerOptions): Settings {
     requestTimeout: timeoutOption(options.requestTimeout, 300_000, "requestTimeout"),
     onResponseHead: options.onResponseHead,
     onError: options.onError,
+    scratch: new ScratchPool(),
   };
 }
 
@@ -132,7 +162,8 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink, 
   #request: ServerRequest | null = null;
   #response: ServerResponse | null = null;
   #continue: ContinueState = "not-expected";
-  #scratch = new Uint8Array(2048);
+  /** The head scratch buffer borrowed from the server's pool while a response head is queued. */
+  #scratch: Uint8Array | null = null;
   // ---- time (only with a driver clock: see setClock) ----
   #clock: Clock | undefined;
   /** The next deadline, as {@link nextDeadline} answers; recomputed by #rearm at each transition. */
@@ -266,7 +297,14 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink, 
       this.#abortAll(new ConnectionClosedError("the peer closed the connection"));
       return;
     }
-    this.#out.written(result);
+    const out = this.#out;
+    out.written(result);
+    // The borrowed head buffer is written: give it back, so an idle connection holds none.
+    const scratch = this.#scratch;
+    if (scratch !== null && out.empty) {
+      this.#scratch = null;
+      this.#settings.scratch.give(scratch);
+    }
   }
 
   yieldWriter(resume: () => void): void {
@@ -382,13 +420,15 @@ export class ServerConnection implements Connection, ResponseChannel, BodySink, 
   }
 
   headBuffer(size: number): Uint8Array {
+    // Queued bytes may be in the borrowed buffer still: only an empty output may reuse it.
     if (!this.#out.empty || size > MAX_SCRATCH) return new Uint8Array(size);
-    if (size > this.#scratch.length) {
-      let capacity = this.#scratch.length * 2;
-      while (capacity < size) capacity *= 2;
-      this.#scratch = new Uint8Array(capacity);
+    let scratch = this.#scratch;
+    if (scratch === null || size > scratch.length) {
+      if (scratch !== null) this.#settings.scratch.give(scratch);
+      scratch = this.#settings.scratch.take(size);
+      this.#scratch = scratch;
     }
-    return this.#scratch;
+    return scratch;
   }
 
   send(chunk: Uint8Array): void {
