@@ -1,15 +1,16 @@
-// HTTP hello world on Bun: `bun run bench/http/bun.mjs sansio|native|floor`.
+// HTTP hello world on Bun: `bun run bench/http/bun.mjs sansio|native|floor|adapter-floor`.
 // sansio: @sansio/http1 over @sansio/bun. native: Bun.serve. floor: a bare Bun.listen server that counts
-// request heads and writes a canned response for each (no parsing). Prints its port.
+// request heads and writes a canned response for each (no parsing).
+// adapter-floor: the same work as a sans-IO connection over the adapter. Prints its port.
 import process from "node:process";
 import { runtime } from "@sansio/bun";
 import { http1Server } from "@sansio/http1";
+import { cannedAnswers, headCounter } from "../lib/canned.mjs";
 import {
   CONTENT_TYPE,
-  cannedAnswers,
   HELLO_TEXT,
-  headCounter,
   KEEP_ALIVE_MS,
+  serveCannedWithAdapter,
   serveHelloCommands,
   serveHelloWithHttp1,
 } from "../lib/hello.mjs";
@@ -64,7 +65,7 @@ function floor() {
   return { port: server.port, close: () => server.stop(true) };
 }
 
-const servers = { sansio, native, floor };
+const servers = { sansio, native, floor, "adapter-floor": () => serveCannedWithAdapter(runtime, HOST) };
 const server = await servers[impl]?.();
-if (!server) throw new Error(`usage: bun run bench/http/bun.mjs sansio|native|floor (got ${impl})`);
+if (!server) throw new Error(`usage: bun run bench/http/bun.mjs sansio|native|floor|adapter-floor (got ${impl})`);
 serveHelloCommands(server);

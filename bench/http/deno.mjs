@@ -1,14 +1,15 @@
-// HTTP hello world on Deno: `deno run -A bench/http/deno.mjs sansio|native|floor`.
+// HTTP hello world on Deno: `deno run -A bench/http/deno.mjs sansio|native|floor|adapter-floor`.
 // sansio: @sansio/http1 over @sansio/deno. native: Deno.serve. floor: a bare Deno.listen read/write
-// loop that counts request heads and writes a canned response for each (no parsing). Prints its port.
+// loop that counts request heads and writes a canned response for each (no parsing).
+// adapter-floor: the same work as a sans-IO connection over the adapter. Prints its port.
 import process from "node:process";
 import { runtime } from "@sansio/deno";
 import { http1Server } from "@sansio/http1";
+import { cannedAnswers, headCounter } from "../lib/canned.mjs";
 import {
   CONTENT_TYPE,
-  cannedAnswers,
   HELLO_TEXT,
-  headCounter,
+  serveCannedWithAdapter,
   serveHelloCommands,
   serveHelloWithHttp1,
 } from "../lib/hello.mjs";
@@ -82,7 +83,7 @@ function floor() {
   };
 }
 
-const servers = { sansio, native, floor };
+const servers = { sansio, native, floor, "adapter-floor": () => serveCannedWithAdapter(runtime, HOST) };
 const server = await servers[impl]?.();
-if (!server) throw new Error(`usage: deno run -A bench/http/deno.mjs sansio|native|floor (got ${impl})`);
+if (!server) throw new Error(`usage: deno run -A bench/http/deno.mjs sansio|native|floor|adapter-floor (got ${impl})`);
 serveHelloCommands(server);

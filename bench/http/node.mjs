@@ -1,19 +1,20 @@
-// HTTP hello world on Node: `node --expose-gc bench/http/node.mjs sansio|native|floor`.
+// HTTP hello world on Node: `node --expose-gc bench/http/node.mjs sansio|native|floor|adapter-floor`.
 // sansio: @sansio/http1 over @sansio/node. native: node:http. floor: a bare `net` server that counts
-// request heads and writes a canned response for each (no parsing). Prints its port, then answers the
+// request heads and writes a canned response for each (no parsing).
+// adapter-floor: the same work as a sans-IO connection over the adapter. Prints its port, then answers the
 // orchestrator's commands: `memory` (after a full GC) for the idle-connection row.
 import http from "node:http";
 import net from "node:net";
 import process from "node:process";
 import { http1Server } from "@sansio/http1";
 import { runtime } from "@sansio/node";
+import { cannedAnswers, headCounter } from "../lib/canned.mjs";
 import {
   CONTENT_TYPE,
-  cannedAnswers,
   HELLO_BYTES,
   HELLO_TEXT,
-  headCounter,
   KEEP_ALIVE_MS,
+  serveCannedWithAdapter,
   serveHelloCommands,
   serveHelloWithHttp1,
 } from "../lib/hello.mjs";
@@ -61,7 +62,7 @@ async function floor() {
   };
 }
 
-const servers = { sansio, native, floor };
+const servers = { sansio, native, floor, "adapter-floor": () => serveCannedWithAdapter(runtime, HOST) };
 const server = await servers[impl]?.();
-if (!server) throw new Error(`usage: node bench/http/node.mjs sansio|native|floor (got ${impl})`);
+if (!server) throw new Error(`usage: node bench/http/node.mjs sansio|native|floor|adapter-floor (got ${impl})`);
 serveHelloCommands(server);

@@ -6,6 +6,8 @@
 // fresh chunks from their runtime or read into their own buffer) and writes it back; the clients send
 // one shared chunk again and again and only count what comes back.
 
+import { cannedAnswers, headCounter } from "./canned.mjs";
+
 /** Capacity of the echo server's output buffer: reading pauses while it is full. */
 const ECHO_BUFFER_SIZE = 1024 * 1024;
 
@@ -106,6 +108,93 @@ export class EchoServer {
   }
 
   #wakeWriter() {
+    const resume = this.#writeResume;
+    this.#writeResume = undefined;
+    resume?.();
+  }
+}
+
+/**
+ * The HTTP floor as a sans-IO connection (bench/http/*.mjs `adapter-floor`): counts request heads by
+ * their blank line and answers each with the canned response, exactly the work of the raw floor
+ * servers, so http1's own cost and the adapter's can be told apart. Answers to heads that arrive while
+ * a write is out go in the next write. Closes after the peer's EOF once everything was answered.
+ * @implements {import("@sansio/runtime-api").Connection}
+ */
+export class CannedHttpServer {
+  #count = headCounter();
+  /** Heads counted and not answered yet. */
+  #owed = 0;
+  /** The write out (its bytes), and how much of it was reported written. */
+  /** @type {Uint8Array | null} */
+  #writing = null;
+  #written = 0;
+  #eof = false;
+  #closed = false;
+  /** @type {(() => void) | undefined} */
+  #writeResume;
+
+  nextReadOperation() {
+    return this.#eof || this.#closed ? "close" : "read";
+  }
+
+  /** @param {Uint8Array} buffer @param {number} offset @param {number} length */
+  read(buffer, offset, length) {
+    const heads = this.#count(buffer.subarray(offset, offset + length));
+    if (heads > 0) {
+      this.#owed += heads;
+      const resume = this.#writeResume;
+      this.#writeResume = undefined;
+      resume?.();
+    }
+    return length;
+  }
+
+  /** @param {Uint8Array} buffer @param {number} offset @param {number} length */
+  readEof(buffer, offset, length) {
+    this.read(buffer, offset, length);
+    this.#eof = true;
+    return length;
+  }
+
+  yieldReader() {}
+
+  nextWriteOperation() {
+    if (this.#closed) return { kind: "close" };
+    if (this.#writing === null && this.#owed > 0) {
+      this.#writing = cannedAnswers(this.#owed);
+      this.#written = 0;
+      this.#owed = 0;
+    }
+    if (this.#writing !== null) return { kind: "write", iovecs: [this.#writing.subarray(this.#written)] };
+    return this.#eof ? { kind: "close" } : { kind: "yield" };
+  }
+
+  /** @param {number | "closed"} result */
+  reportWriteResult(result) {
+    if (result === "closed") {
+      this.#closed = true;
+      return;
+    }
+    this.#written += result;
+    if (this.#writing !== null && this.#written >= this.#writing.length) this.#writing = null;
+  }
+
+  /** @param {() => void} resume */
+  yieldWriter(resume) {
+    this.#writeResume = resume;
+  }
+
+  reportError() {
+    this.#closed = true;
+  }
+
+  isClosed() {
+    return this.#closed;
+  }
+
+  shutdown() {
+    this.#closed = true;
     const resume = this.#writeResume;
     this.#writeResume = undefined;
     resume?.();

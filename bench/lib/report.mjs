@@ -155,6 +155,29 @@ export function renderResults(results, config) {
         rows,
       ),
       "",
+      `### 3b. Where the distance to the floor is: the floor's work (count heads, canned answer) over the adapter (${results.http.generator})`,
+      "",
+      table(
+        [
+          "runtime",
+          "raw floor req/s",
+          "adapter floor req/s",
+          "adapter floor / raw floor",
+          "http1 / adapter floor",
+          "server CPU µs/req: raw floor / adapter floor / http1",
+        ],
+        results.http.hello
+          .filter((row) => !row.error)
+          .map((row) => [
+            `${row.runtime}: ${row.floor}`,
+            fixed(row.floorRps),
+            fixed(row.adapterFloorRps),
+            x(row.adapterFloorVsFloor),
+            x(row.sansioVsAdapterFloor),
+            `${fixed(row.floorCpu, 1)} / ${fixed(row.adapterFloorCpu, 1)} / ${fixed(row.sansioCpu, 1)}`,
+          ]),
+      ),
+      "",
       `### 4. Pipelined (16 deep) vs not pipelined, http1, 50 connections (${results.http.generator})`,
       "",
       table(

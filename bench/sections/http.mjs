@@ -2,7 +2,9 @@
 // Per runtime: @sansio/http1 over the runtime's adapter against the runtime's own server (node:http,
 // Bun.serve, Deno.serve), and the same http1 server pipelined 16 deep against not pipelined.
 // Each runtime also serves a floor: its raw socket API counting request heads and writing a canned
-// response (bench/http/<runtime>.mjs floor), the limit of any JavaScript server on that socket API.
+// response (bench/http/<runtime>.mjs floor), the limit of any JavaScript server on that socket API;
+// and the same work as a sans-IO connection over the runtime's adapter (adapter-floor), which splits
+// http1's distance to the floor into the adapter's part and http1's own.
 // Node also measures node:http twice per round: the control row (noise).
 import { startChild, startSides, stopAll } from "../lib/child.mjs";
 import { cpuNanos } from "../lib/cpu.mjs";
@@ -31,6 +33,8 @@ export async function runHttpRows(runtimes, config, load, log) {
       const { sansio, native } = await startSides(children, runtime, script);
       const floor = await startChild(runtime.command, [...runtime.prefix, script, "floor"]);
       children.push(floor);
+      const adapterFloor = await startChild(runtime.command, [...runtime.prefix, script, "adapter-floor"]);
+      children.push(adapterFloor);
       /** One load run: requests per second, and the server's CPU microseconds per request. */
       const measure =
         (child, pipelining, seconds = config.seconds) =>
@@ -44,6 +48,7 @@ export async function runHttpRows(runtimes, config, load, log) {
       await measure(sansio, 1, config.warmSeconds)();
       await measure(native, 1, config.warmSeconds)();
       await measure(floor, 1, config.warmSeconds)();
+      await measure(adapterFloor, 1, config.warmSeconds)();
       await measure(sansio, PIPELINE_DEPTH, config.warmSeconds)();
 
       log(
@@ -53,6 +58,7 @@ export async function runHttpRows(runtimes, config, load, log) {
         { key: "sansio", run: measure(sansio, 1) },
         { key: "native", run: measure(native, 1) },
         { key: "floor", run: measure(floor, 1) },
+        { key: "adapterFloor", run: measure(adapterFloor, 1) },
         { key: "pipelined", run: measure(sansio, PIPELINE_DEPTH) },
       ];
       if (id === "node") variants.push({ key: "control", run: measure(native, 1) });
@@ -75,6 +81,10 @@ export async function runHttpRows(runtimes, config, load, log) {
         vsFloor: pairedRatio(rps("sansio"), rps("floor")),
         nativeVsFloor: pairedRatio(rps("native"), rps("floor")),
         cpuVsFloor: pairedRatio(cpu("floor"), cpu("sansio")),
+        adapterFloorRps: median(rps("adapterFloor")),
+        adapterFloorCpu: median(cpu("adapterFloor")),
+        adapterFloorVsFloor: pairedRatio(rps("adapterFloor"), rps("floor")),
+        sansioVsAdapterFloor: pairedRatio(rps("sansio"), rps("adapterFloor")),
         control: samples.control ? pairedRatio(rps("native"), rps("control")) : undefined,
         cpuControl: samples.control ? pairedRatio(cpu("native"), cpu("control")) : undefined,
         samples,

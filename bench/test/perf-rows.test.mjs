@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import net from "node:net";
 import { describe, it } from "node:test";
+import { CANNED_HELLO, cannedAnswers, headCounter } from "../lib/canned.mjs";
 import { startChild } from "../lib/child.mjs";
-import { CANNED_HELLO, cannedAnswers, headCounter } from "../lib/hello.mjs";
 import { renderResults } from "../lib/report.mjs";
 import { benchRuntimes } from "../lib/runtimes.mjs";
 import { runCpuRows } from "../sections/cpu.mjs";
@@ -65,35 +65,37 @@ for (const id of ["node", "deno", "bun"]) {
   const runtime = runtimes[id];
   const skip = !installed(runtime) && `${id} is not installed`;
 
-  describe(`the ${id} floor server`, () => {
-    it("answers every request head of a pipelined write, split across writes", { skip }, async () => {
-      const server = await startChild(runtime.command, [...runtime.prefix, `bench/http/${id}.mjs`, "floor"]);
-      try {
-        const expected = 5 * CANNED_HELLO.length;
-        const received = await new Promise((resolve, reject) => {
-          const socket = net.connect({ host: "127.0.0.1", port: server.ready.port });
-          const timer = setTimeout(() => reject(new Error("no complete answer within 10 s")), 10_000);
-          let got = 0;
-          socket.on("error", reject);
-          socket.on("connect", () => {
-            const all = GET.repeat(5);
-            socket.write(all.slice(0, 30));
-            setTimeout(() => socket.write(all.slice(30)), 20);
+  describe(`the ${id} floor servers (raw, and over the adapter)`, () => {
+    for (const impl of ["floor", "adapter-floor"]) {
+      it(`${impl}: answers every request head of a pipelined write, split across writes`, { skip }, async () => {
+        const server = await startChild(runtime.command, [...runtime.prefix, `bench/http/${id}.mjs`, impl]);
+        try {
+          const expected = 5 * CANNED_HELLO.length;
+          const received = await new Promise((resolve, reject) => {
+            const socket = net.connect({ host: "127.0.0.1", port: server.ready.port });
+            const timer = setTimeout(() => reject(new Error("no complete answer within 10 s")), 10_000);
+            let got = 0;
+            socket.on("error", reject);
+            socket.on("connect", () => {
+              const all = GET.repeat(5);
+              socket.write(all.slice(0, 30));
+              setTimeout(() => socket.write(all.slice(30)), 20);
+            });
+            socket.on("data", (chunk) => {
+              got += chunk.length;
+              if (got >= expected) {
+                clearTimeout(timer);
+                socket.destroy();
+                resolve(got);
+              }
+            });
           });
-          socket.on("data", (chunk) => {
-            got += chunk.length;
-            if (got >= expected) {
-              clearTimeout(timer);
-              socket.destroy();
-              resolve(got);
-            }
-          });
-        });
-        assert.equal(received, expected);
-      } finally {
-        await server.stop();
-      }
-    });
+          assert.equal(received, expected);
+        } finally {
+          await server.stop();
+        }
+      });
+    }
   });
 
   describe(`one-process socket rows on ${id}`, () => {
