@@ -8,6 +8,54 @@
 
 import { cannedAnswers, headCounter } from "./canned.mjs";
 
+/**
+ * What the bench's servers share: the reader's and writer's resumes, and closing (on an error, on
+ * shutdown, or when the peer is gone).
+ */
+class ServerBase {
+  closed = false;
+  /** @type {(() => void) | undefined} */
+  #readResume;
+  /** @type {(() => void) | undefined} */
+  #writeResume;
+
+  /** @param {() => void} resume */
+  yieldReader(resume) {
+    this.#readResume = resume;
+  }
+
+  /** @param {() => void} resume */
+  yieldWriter(resume) {
+    this.#writeResume = resume;
+  }
+
+  reportError() {
+    this.closed = true;
+  }
+
+  isClosed() {
+    return this.closed;
+  }
+
+  shutdown() {
+    this.closed = true;
+    this.wakeReader();
+    this.wakeWriter();
+  }
+
+  wakeReader() {
+    const resume = this.#readResume;
+    this.#readResume = undefined;
+    resume?.();
+  }
+
+  wakeWriter() {
+    const resume = this.#writeResume;
+    this.#writeResume = undefined;
+    resume?.();
+  }
+}
+
 /** Capacity of the echo server's output buffer: reading pauses while it is full. */
 const ECHO_BUFFER_SIZE = 1024 * 1024;
 
@@ -16,21 +64,16 @@ const ECHO_BUFFER_SIZE = 1024 * 1024;
  * sends what is not sent yet, and the reader yields while the buffer is full. Half-closes after EOF.
  * @implements {import("@sansio/runtime-api").Connection}
  */
-export class EchoServer {
+export class EchoServer extends ServerBase {
   #out = new Uint8Array(ECHO_BUFFER_SIZE);
   /** Bytes copied into #out. */
   #fill = 0;
   /** Bytes of #out reported written. */
   #sent = 0;
   #eof = false;
-  #closed = false;
-  /** @type {(() => void) | undefined} */
-  #readResume;
-  /** @type {(() => void) | undefined} */
-  #writeResume;
 
   nextReadOperation() {
-    if (this.#eof || this.#closed) return "close";
+    if (this.#eof || this.closed) return "close";
     return this.#fill < this.#out.length ? "read" : "yield";
   }
 
@@ -39,7 +82,7 @@ export class EchoServer {
     const n = Math.min(length, this.#out.length - this.#fill);
     this.#out.set(n === buffer.length ? buffer : buffer.subarray(offset, offset + n), this.#fill);
     this.#fill += n;
-    this.#wakeWriter();
+    this.wakeWriter();
     return n;
   }
 
@@ -48,18 +91,13 @@ export class EchoServer {
     const n = length > 0 ? this.read(buffer, offset, length) : 0;
     if (n === length) {
       this.#eof = true;
-      this.#wakeWriter();
+      this.wakeWriter();
     }
     return n;
   }
 
-  /** @param {() => void} resume */
-  yieldReader(resume) {
-    this.#readResume = resume;
-  }
-
   nextWriteOperation() {
-    if (this.#closed) return { kind: "close" };
+    if (this.closed) return { kind: "close" };
     if (this.#fill > this.#sent) {
       return { kind: "write", iovecs: [this.#out.subarray(this.#sent, this.#fill)] };
     }
@@ -69,8 +107,8 @@ export class EchoServer {
   /** @param {number | "closed"} result */
   reportWriteResult(result) {
     if (result === "closed") {
-      this.#closed = true;
-      this.#wakeReader();
+      this.closed = true;
+      this.wakeReader();
       return;
     }
     this.#sent += result;
@@ -78,39 +116,8 @@ export class EchoServer {
       // Everything copied in has left: start again at the front (the reader may have paused on a full buffer).
       this.#sent = 0;
       this.#fill = 0;
-      this.#wakeReader();
+      this.wakeReader();
     }
-  }
-
-  /** @param {() => void} resume */
-  yieldWriter(resume) {
-    this.#writeResume = resume;
-  }
-
-  reportError() {
-    this.#closed = true;
-  }
-
-  isClosed() {
-    return this.#closed;
-  }
-
-  shutdown() {
-    this.#closed = true;
-    this.#wakeReader();
-    this.#wakeWriter();
-  }
-
-  #wakeReader() {
-    const resume = this.#readResume;
-    this.#readResume = undefined;
-    resume?.();
-  }
-
-  #wakeWriter() {
-    const resume = this.#writeResume;
-    this.#writeResume = undefined;
-    resume?.();
   }
 }
 
@@ -121,7 +128,7 @@ export class EchoServer {
  * a write is out go in the next write. Closes after the peer's EOF once everything was answered.
  * @implements {import("@sansio/runtime-api").Connection}
  */
-export class CannedHttpServer {
+export class CannedHttpServer extends ServerBase {
   #count = headCounter();
   /** Heads counted and not answered yet. */
   #owed = 0;
@@ -130,12 +137,9 @@ export class CannedHttpServer {
   #writing = null;
   #written = 0;
   #eof = false;
-  #closed = false;
-  /** @type {(() => void) | undefined} */
-  #writeResume;
 
   nextReadOperation() {
-    return this.#eof || this.#closed ? "close" : "read";
+    return this.#eof || this.closed ? "close" : "read";
   }
 
   /** @param {Uint8Array} buffer @param {number} offset @param {number} length */
@@ -143,9 +147,7 @@ export class CannedHttpServer {
     const heads = this.#count(buffer.subarray(offset, offset + length));
     if (heads > 0) {
       this.#owed += heads;
-      const resume = this.#writeResume;
-      this.#writeResume = undefined;
-      resume?.();
+      this.wakeWriter();
     }
     return length;
   }
@@ -157,10 +159,8 @@ export class CannedHttpServer {
     return length;
   }
 
-  yieldReader() {}
-
   nextWriteOperation() {
-    if (this.#closed) return { kind: "close" };
+    if (this.closed) return { kind: "close" };
     if (this.#writing === null && this.#owed > 0) {
       this.#writing = cannedAnswers(this.#owed);
       this.#written = 0;
@@ -173,31 +173,11 @@ export class CannedHttpServer {
   /** @param {number | "closed"} result */
   reportWriteResult(result) {
     if (result === "closed") {
-      this.#closed = true;
+      this.closed = true;
       return;
     }
     this.#written += result;
     if (this.#writing !== null && this.#written >= this.#writing.length) this.#writing = null;
-  }
-
-  /** @param {() => void} resume */
-  yieldWriter(resume) {
-    this.#writeResume = resume;
-  }
-
-  reportError() {
-    this.#closed = true;
-  }
-
-  isClosed() {
-    return this.#closed;
-  }
-
-  shutdown() {
-    this.#closed = true;
-    const resume = this.#writeResume;
-    this.#writeResume = undefined;
-    resume?.();
   }
 }
 
