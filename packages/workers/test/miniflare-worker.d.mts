@@ -28,9 +28,10 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Bundles `entry` and serves it with miniflare (workerd) on 127.0.0.1. */
+/** Bundles `entry` (or takes the bundled module `code`) and serves it with miniflare (workerd) on 127.0.0.1. */
 export function startWorker(options: {
-  readonly entry: string;
+  readonly entry?: string;
+  readonly code?: string;
   readonly alias?: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, WorkerBinding>>;
   readonly echo?: boolean;

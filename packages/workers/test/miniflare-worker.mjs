@@ -43,13 +43,14 @@ class KeptLog extends Log {
 }
 
 /**
- * Bundles `entry` (with `alias`, see bundle-worker.mjs) and serves it with miniflare on 127.0.0.1.
+ * Bundles `entry` (with `alias`, see bundle-worker.mjs), or takes the bundled module `code`, and serves
+ * it with miniflare on 127.0.0.1.
  * `env`: the Worker's bindings in miniflare's form (`textBinding`, `loopbackNetwork`, ...); `echo: true`
  * shows the Worker's output on this process's stdout as well. Resolves once it serves with
  * `{ url, port, version, log(), fetch(), post(), stop() }`.
  */
-export async function startWorker({ entry, alias, env = {}, echo = false }) {
-  const code = await bundleWorkerCode(entry, { alias });
+export async function startWorker({ entry, code: bundled, alias, env = {}, echo = false }) {
+  const code = bundled ?? (await bundleWorkerCode(entry, { alias }));
   let output = "";
   const keep = (text) => {
     output = (output + text).slice(-LOG_LIMIT);

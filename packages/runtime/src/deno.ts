@@ -1,0 +1,2 @@
+// "@sansio/runtime/deno": the deno adapter chosen explicitly, with its whole API (`runtime`, `drive`, ...).
+export * from "@sansio/deno";

@@ -1,0 +1,2 @@
+// "@sansio/runtime/node": the node adapter chosen explicitly, with its whole API (`runtime`, `drive`, ...).
+export * from "@sansio/node";

@@ -1,0 +1,18 @@
+// The types the one import offers on every runtime: the same names with the same types, whichever
+// adapter the export conditions picked. A framework written against these runs on all of them.
+export type {
+  Accept,
+  Address,
+  ClientTlsOptions,
+  Connection,
+  ConnectOptions,
+  Listener,
+  ListenOptions,
+  ReadOperation,
+  Runtime,
+  ServerTlsOptions,
+  Session,
+  StartTlsOptions,
+  WriteOperation,
+  WriteResult,
+} from "@sansio/runtime-api";
