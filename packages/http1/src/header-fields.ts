@@ -37,7 +37,7 @@ function isOws(c: number | undefined): boolean {
 
 /**
  * Parses the header line at `bytes[start..]` in one pass, stopping at its CRLF, and adds the field to
- * `head` (interpreting framing fields unless `kind` is "trailers"). Returns the index of the LF,
+ * `head`, interpreting framing fields (refusing Content-Length and Transfer-Encoding in trailers). Returns the index of the LF,
  * {@link INCOMPLETE} when `end` came first, or the error.
  */
 export function parseFieldLine(
@@ -98,15 +98,36 @@ export function parseFieldLine(
   if (head.headers.length >= maxHeaderCount * 2) {
     return new HttpParseError("headers-too-large", `more than ${maxHeaderCount} header fields`, 431);
   }
-  if (kind !== "trailers") {
-    const field = classify(bytes, start, nameEnd);
-    if (field !== null) {
-      const error = interpret(field, kind, bytes, valueStart, valueEnd, head);
-      if (error) return error;
-    }
+  const field = classify(bytes, start, nameEnd);
+  if (field !== null) {
+    const error =
+      kind === "trailers" ? trailerField(field) : interpret(field, kind, bytes, valueStart, valueEnd, i, head);
+    if (error) return error;
   }
   head.headers.push(internName(bytes, start, nameEnd), latin1(bytes, valueStart, valueEnd, ascii));
   return i + 1;
+}
+
+/**
+ * A framing field in the trailer section: refused. The body's framing was settled by the header
+ * section (RFC 9110 §6.5.1), and a recipient that merged trailers into it would frame differently.
+ */
+function trailerField(field: FramingField): HttpParseError | null {
+  if (field !== "content-length" && field !== "transfer-encoding") return null;
+  return new HttpParseError("bad-header", `${field} in the trailer section`);
+}
+
+/** True when the comma-separated list at `bytes[start..end)` is empty or has an empty element (`a,,b`, `a,`). */
+function hasEmptyListElement(bytes: Uint8Array, start: number, end: number): boolean {
+  let empty = true;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c === COMMA) {
+      if (empty) return true;
+      empty = true;
+    } else if (!isOws(c)) empty = false;
+  }
+  return empty;
 }
 
 /** Records what a framing field's value means in `head`; returns the error when it is invalid. */
@@ -116,6 +137,7 @@ function interpret(
   bytes: Uint8Array,
   start: number,
   end: number,
+  lineEnd: number,
   head: HeadBuilder,
 ): HttpParseError | null {
   switch (field) {
@@ -137,6 +159,16 @@ function interpret(
     case "connection":
       return forEachListElement(bytes, start, end, head, connectionOption);
     case "transfer-encoding":
+      // Empty list elements are allowed in general (RFC 9110 §5.6.1), but llhttp reads `chunked,` as
+      // not chunked: in the one field that decides framing, an empty element is refused.
+      if (hasEmptyListElement(bytes, start, end)) {
+        return new HttpParseError("bad-transfer-encoding", "Transfer-Encoding has an empty list element");
+      }
+      // Trailing whitespace is not part of a value (RFC 9110 §5.5), but llhttp reads `chunked<HTAB>` as
+      // not chunked: a tab there is refused rather than read one way when others read it another.
+      for (let k = end; k < lineEnd; k++) {
+        if (bytes[k] === HTAB) return new HttpParseError("bad-transfer-encoding", "Transfer-Encoding ends in a tab");
+      }
       if (head.transferCoding === "absent") head.transferCoding = "not-chunked";
       return forEachListElement(bytes, start, end, head, transferCoding);
   }
@@ -177,16 +209,23 @@ function contentLength(bytes: Uint8Array, start: number, end: number, head: Head
   }
 }
 
-/** One transfer coding of the list, maybe with parameters: only its name counts. */
+/**
+ * One transfer coding of the list (RFC 9112 §7: `token *( OWS ";" OWS transfer-parameter )`): only
+ * its name counts. Anything after the name other than parameters is invalid (`chunked x` is not
+ * `chunked`), and so is `chunked` with parameters (it defines none): two parsers could read either
+ * as chunked or not.
+ */
 function transferCoding(bytes: Uint8Array, a: number, b: number, head: HeadBuilder): HttpParseError | null {
   let nameEnd = a;
-  while (nameEnd < b && bytes[nameEnd] !== SEMICOLON && !isOws(bytes[nameEnd])) nameEnd++;
-  for (let k = a; k < nameEnd; k++) {
-    if (TCHAR[bytes[k] as number] !== 1) {
-      return new HttpParseError("bad-transfer-encoding", "Transfer-Encoding lists an invalid coding");
-    }
+  while (nameEnd < b && TCHAR[bytes[nameEnd] as number] === 1) nameEnd++;
+  let rest = nameEnd;
+  while (rest < b && isOws(bytes[rest])) rest++;
+  const parameters = rest < b;
+  if (nameEnd === a || (parameters && bytes[rest] !== SEMICOLON)) {
+    return new HttpParseError("bad-transfer-encoding", "Transfer-Encoding lists an invalid coding");
   }
   if (bytesEqualLower(bytes, a, nameEnd, "chunked")) {
+    if (parameters) return new HttpParseError("bad-transfer-encoding", "the chunked coding takes no parameters");
     head.chunkedCount++;
     head.transferCoding = "chunked";
   } else {

@@ -387,3 +387,55 @@ describe("BodyDecoder", () => {
     });
   }
 });
+
+// Findings of the differential fuzzer (fuzz/, `npm run fuzz`): inputs that @sansio/http1 and llhttp
+// framed differently, or that we accepted and llhttp refused, before the fix. Each is refused now, at
+// every chunk boundary, on both sides (the request parser and the response parser).
+describe("fuzz findings: Transfer-Encoding values that parsers frame differently", () => {
+  const FINDINGS = [
+    ["chunked x (we read chunked, llhttp not chunked)", "chunked x"],
+    ["chunked;q=1 (chunked takes no parameters)", "chunked;q=1"],
+    ["chunked, (an empty element: llhttp reads not chunked)", "chunked,"],
+    [",chunked (an empty element)", ",chunked"],
+    ["gzip,,chunked (an empty element)", "gzip,,chunked"],
+    ["an empty value", ""],
+    ["chunked<HTAB> (llhttp reads not chunked)", "chunked\t"],
+    ['"chunked" (not a token)', '"chunked"'],
+  ] as const;
+  for (const [what, value] of FINDINGS) {
+    it(`refuses Transfer-Encoding: ${what}`, () => {
+      for (const [kind, start] of [
+        ["request", "POST / HTTP/1.1\r\nHost: a\r\n"],
+        ["response", "HTTP/1.1 200 OK\r\n"],
+      ] as const) {
+        const input = bytes(`${start}Transfer-Encoding: ${value}\r\n\r\n`);
+        for (let split = 0; split <= input.length; split++) {
+          const { parser } = parseSplit(kind, input, split);
+          expect(parser.error?.code, `${kind}, split ${split}`).toBe("bad-transfer-encoding");
+        }
+      }
+    });
+  }
+
+  it("still reads valid lists: gzip;level=1, chunked and chunked<SP> are chunked in a response", () => {
+    for (const value of ["gzip;level=1, chunked", "chunked ", "gzip ,\tchunked", "CHUNKED"]) {
+      const input = bytes(`HTTP/1.1 200 OK\r\nTransfer-Encoding: ${value}\r\n\r\n`);
+      const parser = new HeadParser("response", LIMITS);
+      parser.parse(input, 0, input.length);
+      expect(parser.error, value).toBeNull();
+      expect(parser.take().transferCoding, value).toBe("chunked");
+    }
+  });
+});
+
+describe("fuzz findings: framing fields in the trailer section", () => {
+  for (const field of ["Content-Length: 5", "Transfer-Encoding: chunked", "content-length: 0"]) {
+    it(`refuses ${field} in the trailers (llhttp refuses it in requests)`, () => {
+      const input = bytes(`1\r\nx\r\n0\r\n${field}\r\n\r\n`);
+      for (let split = 0; split <= input.length; split++) {
+        const { body } = decodeSplit(input, [split]);
+        expect(body.error?.code, `split ${split}`).toBe("bad-header");
+      }
+    });
+  }
+});
