@@ -9,8 +9,10 @@ import {
   describeAddress,
   type Listener,
   ListenerCore,
+  type ListenFeatures,
   type ListenOptions,
   toConnectionLost,
+  UnsupportedError,
 } from "@sansio/runtime-api";
 import { sessionInfo } from "./address.js";
 import { openSession } from "./session.js";
@@ -26,14 +28,23 @@ function boundAddress(server: net.Server, wanted: Address): Address {
   return { transport: "tcp", hostname: bound.address, port: bound.port };
 }
 
+/** `net` has `reusePort` from Node 22.12 and 23.1; libuv refuses it (ENOTSUP) on platforms without it. */
+export function nodeReusePort(version: string = process.versions.node): true | string {
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  const has = major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+  return has ? true : `Node ${version} has no net reusePort (it came in 22.12 and 23.1)`;
+}
+
 /**
  * `runtime.listen` on Node: a `net.Server` (half-open, `noDelay`) whose accepted sockets are driven
  * one connection each; with `tls`, each accepted socket first completes a server-side TLS handshake.
  * Rejects with `ConnectionLostError` (code `EADDRINUSE`, `EACCES`...) when the address cannot be bound.
  * A unix socket file is removed when the listener closes; an existing one is never deleted.
+ * Past `maxConnections` (TLS handshakes included) an accepted socket is destroyed at once.
  */
 export async function listen(options: ListenOptions, accept: Accept): Promise<Listener> {
-  const wanted = checkListen(options);
+  const features: ListenFeatures = { maxConnections: true, reusePort: nodeReusePort() };
+  const wanted = checkListen(options, features);
   const tlsOptions = options.tls;
   const secureContext = tlsOptions ? serverSecureContext(tlsOptions) : undefined;
   const alpn = alpnProtocols(tlsOptions?.alpnProtocols);
@@ -44,7 +55,7 @@ export async function listen(options: ListenOptions, accept: Accept): Promise<Li
   const handshaking = new Set<net.Socket>();
   let listener: ListenerCore | undefined;
 
-  /** Drives an accepted socket (`raw` is the plain socket under a TLS one); a closing listener aborts it. */
+  /** Drives an admitted socket (`raw` is the plain socket under a TLS one); a closing listener aborts it. */
   const serve = (socket: net.Socket, raw?: net.Socket): void => {
     const { driver, session } = openSession(socket, {
       drive: options,
@@ -52,12 +63,13 @@ export async function listen(options: ListenOptions, accept: Accept): Promise<Li
       companion: raw,
       startTlsHostname: raw ? undefined : (socket.remoteAddress ?? "localhost"),
     });
-    acceptConnection(listener as ListenerCore, driver, session, accept);
+    acceptConnection(listener as ListenerCore, driver, session, accept, "admitted");
   };
 
   server.on("connection", (raw: net.Socket) => {
     raw.on("error", ignoreError);
-    if (!listener || listener.isClosing) {
+    // Full or closing: destroyed before any work is spent on it (the peer sees EOF or a reset).
+    if (listener?.admit() !== "admitted") {
       raw.destroy();
       return;
     }
@@ -74,6 +86,7 @@ export async function listen(options: ListenOptions, accept: Accept): Promise<Li
       () => {
         // A failed handshake never became a session: there is no connection to tell.
         handshaking.delete(raw);
+        listener?.release();
       },
     );
   });
@@ -88,19 +101,23 @@ export async function listen(options: ListenOptions, accept: Accept): Promise<Li
     const onError = (error: Error): void => {
       server.off("listening", onListening);
       server.close();
+      if (options.reusePort && (error as NodeJS.ErrnoException).code === "ENOTSUP") {
+        reject(new UnsupportedError(`listen: reusePort is not available on ${process.platform}`, { cause: error }));
+        return;
+      }
       reject(toConnectionLost(error, `listen on ${describeAddress(wanted)} failed`));
     };
     const onListening = (): void => {
       server.off("error", onError);
       // Accept errors (EMFILE...) are transient: the server keeps listening.
       server.on("error", ignoreError);
-      listener = new ListenerCore(boundAddress(server, wanted), stopAccepting, options.signal);
+      listener = new ListenerCore(boundAddress(server, wanted), stopAccepting, options);
       resolve(listener);
     };
     server.once("error", onError);
     server.once("listening", onListening);
     if (wanted.transport === "unix") server.listen({ path: wanted.path });
-    else server.listen({ host: wanted.hostname, port: wanted.port });
+    else server.listen({ host: wanted.hostname, port: wanted.port, ...(options.reusePort ? { reusePort: true } : {}) });
   });
   return abortable(bound, options.signal, "listen", (late) => void late.close());
 }

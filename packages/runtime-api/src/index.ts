@@ -1,9 +1,18 @@
-export { checkConnect, checkListen, connectAddress, describeAddress, listenAddress } from "./address.js";
+export type { ListenFeatures } from "./address.js";
+export {
+  checkConnect,
+  checkListen,
+  checkMaxConnections,
+  connectAddress,
+  describeAddress,
+  listenAddress,
+} from "./address.js";
 export * from "./blocks/index.js";
 export type { Clock, Connection, ReadOperation, WriteOperation, WriteResult } from "./connection.js";
 export {
   DEFAULT_CLOSE_TIMEOUT,
   DEFAULT_HOSTNAME,
+  DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_READ_BUFFER_SIZE,
   DEFAULT_READ_BUFFER_SIZE,
 } from "./defaults.js";
@@ -30,6 +39,7 @@ export {
   IovecGatherer,
   iovecsLength,
 } from "./iovec.js";
+export type { Admission, ListenerCoreOptions } from "./listener.js";
 export { ListenerCore } from "./listener.js";
 export { checkReadBufferSizes, ReadBuffer } from "./read-buffer.js";
 export type {
@@ -39,6 +49,7 @@ export type {
   ConnectOptions,
   DriveOptions,
   Listener,
+  ListenerCounters,
   ListenOptions,
   Pem,
   Runtime,

@@ -98,6 +98,19 @@ export interface ListenOptions extends DriveOptions {
   readonly tls?: ServerTlsOptions;
   /** Aborting it closes the listener as `listener.close()` does. */
   readonly signal?: AbortSignal;
+  /**
+   * Most sockets open at once, TLS handshakes included. A socket accepted past it is closed at once
+   * (the peer sees EOF or a reset) and counted in `listener.counters.rejected`; the open ones carry on,
+   * and the listener accepts again once below. A positive integer or `Infinity`. Default 16 384
+   * (`DEFAULT_MAX_CONNECTIONS`). An adapter that cannot enforce it rejects with `UnsupportedError`.
+   */
+  readonly maxConnections?: number;
+  /**
+   * Set `SO_REUSEPORT` so several listeners (one per process or worker) bind the same TCP port and the
+   * kernel spreads connections among them. Linux on Node >= 22.12, Bun and Deno (with `--unstable-net`);
+   * elsewhere `listen` rejects with `UnsupportedError`. TCP only (`TypeError` with `path`). Default false.
+   */
+  readonly reusePort?: boolean;
 }
 
 /** Where to connect: TCP (`hostname`, `port`) or a unix socket (`path`), optionally with TLS. */
@@ -135,12 +148,22 @@ export interface Session {
   readonly counters: SessionCounters;
 }
 
+/** What a listener has let in and turned away: readable at any time. */
+export interface ListenerCounters {
+  /** Sockets admitted under `maxConnections` (a TLS socket counts here before its handshake). */
+  readonly accepted: number;
+  /** Sockets closed at once because `maxConnections` were already open. */
+  readonly rejected: number;
+}
+
 /** An open listener. Dispose it (`await using`) or `close()` it. */
 export interface Listener extends AsyncDisposable {
   /** The bound address: the real port when 0 was asked. */
   readonly address: Address;
   /** Sessions currently open. */
   readonly connections: number;
+  /** Sockets admitted and rejected so far (see {@link ListenOptions.maxConnections}). */
+  readonly counters: ListenerCounters;
   /**
    * Stops accepting, asks every open connection to `shutdown()`, waits for them up to `timeout` ms
    * (default 10 000), then aborts what is left. Resolves once every socket is released.

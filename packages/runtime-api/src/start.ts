@@ -22,11 +22,23 @@ export function startClientConnection(
 }
 
 /**
- * Accepts a socket a listener has wired to `driver` and `session`: the listener counts it (or aborts it
- * when it is closing), the user's `accept` makes its connection, the driver starts. When `accept`
- * throws, the socket is aborted and released; the listener keeps serving.
+ * Accepts a socket a listener has wired to `driver` and `session`: the listener admits it under
+ * `maxConnections` (or aborts it at once when full or closing) and counts it, the user's `accept` makes
+ * its connection, the driver starts. `admission` is `"admitted"` when the adapter already called
+ * `listener.admit()` for this socket (at accept time, before a TLS handshake). When `accept` throws,
+ * the socket is aborted and released; the listener keeps serving.
  */
-export function acceptConnection(listener: ListenerCore, driver: Driver, session: Session, accept: Accept): void {
+export function acceptConnection(
+  listener: ListenerCore,
+  driver: Driver,
+  session: Session,
+  accept: Accept,
+  admission: "admitted" | "unchecked" = "unchecked",
+): void {
+  if (admission === "unchecked" && listener.admit() !== "admitted") {
+    driver.abort();
+    return;
+  }
   listener.track(driver);
   if (driver.phase !== "created") return;
   let connection: Connection;
