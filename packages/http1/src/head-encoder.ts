@@ -30,15 +30,51 @@ export function statusLine(status: number): Uint8Array {
 
 let dateSecond = -1;
 let dateLine: Uint8Array = ascii("Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n");
+/**
+ * True while {@link dateLine} is known to be the current second's: a timer that cannot keep the
+ * process alive clears it at the next second. Where timers cannot be released (workerd: its clock
+ * only moves between I/O anyway), the clock is read for every head instead.
+ */
+let dateFresh = false;
 
-/** `Date: <IMF-fixdate>\r\n` for the current second, encoded once per second. */
+function dateExpired(): void {
+  dateFresh = false;
+}
+
+/** Whether this runtime's timers can be released (Node and Bun: `unref`; Deno: `Deno.unrefTimer`); undefined until tried. */
+let timersReleasable: boolean | undefined;
+
+/** Starts a released timer that clears {@link dateFresh} in `ms`; false where timers cannot be released. */
+function expireDateIn(ms: number): boolean {
+  if (timersReleasable === false) return false;
+  const timer: unknown = setTimeout(dateExpired, ms);
+  const deno = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno;
+  if (typeof timer === "number" && typeof deno?.unrefTimer === "function") {
+    deno.unrefTimer(timer);
+  } else if (typeof timer === "object" && timer !== null && "unref" in timer) {
+    (timer as { unref(): void }).unref();
+  } else {
+    clearTimeout(timer as Parameters<typeof clearTimeout>[0]);
+    timersReleasable = false;
+    return false;
+  }
+  timersReleasable = true;
+  return true;
+}
+
+/**
+ * `Date: <IMF-fixdate>\r\n` for the current second, encoded once per second. While a released timer
+ * marks it fresh (Node, Bun, Deno), a response head costs no clock read.
+ */
 export function currentDateLine(): Uint8Array {
+  if (dateFresh) return dateLine;
   const now = Date.now();
   const second = Math.floor(now / 1000);
   if (second !== dateSecond) {
     dateSecond = second;
     dateLine = ascii(`Date: ${new Date(second * 1000).toUTCString()}\r\n`);
   }
+  dateFresh = expireDateIn(1000 - (now - second * 1000));
   return dateLine;
 }
 

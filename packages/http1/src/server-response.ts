@@ -87,7 +87,8 @@ export class ServerResponse implements ResponseWriter {
   readonly #clientVersion: HttpVersion;
   #state: ResponseState = "idle";
   #aborted = false;
-  readonly #body = new BodyEncoder();
+  /** The streamed body's framing: made by {@link writeHead} (a complete `respond` needs none). */
+  #body: BodyEncoder | null = null;
   #keepAlive = true;
 
   /** A response to a request with `requestMethod` from a client speaking `requestVersion`. */
@@ -151,7 +152,9 @@ export class ServerResponse implements ResponseWriter {
     let pos = this.#putHead(buffer, status, list, flags, keepAlive);
     if (addChunked) pos = putBytes(buffer, pos, CHUNKED_HEADER);
     pos = putBytes(buffer, pos, CRLF_BYTES);
-    this.#body.start(framing, scan.contentLength);
+    const body = new BodyEncoder();
+    body.start(framing, scan.contentLength);
+    this.#body = body;
     this.#keepAlive = keepAlive;
     this.#state = "streaming";
     const head = buffer.subarray(0, pos);
@@ -165,7 +168,7 @@ export class ServerResponse implements ResponseWriter {
     }
     if (this.#state === "idle") this.writeHead(200);
     else if (this.#state === "finished") throw new Error("write() after the response ended");
-    this.#body.write(this.#channel, typeof chunk === "string" ? utf8(chunk) : chunk);
+    this.#streamedBody().write(this.#channel, typeof chunk === "string" ? utf8(chunk) : chunk);
     return this.#channel.writeReady();
   }
 
@@ -177,9 +180,10 @@ export class ServerResponse implements ResponseWriter {
       return;
     }
     const channel = this.#channel;
-    if (chunk !== undefined) this.#body.write(channel, typeof chunk === "string" ? utf8(chunk) : chunk);
+    const body = this.#streamedBody();
+    if (chunk !== undefined) body.write(channel, typeof chunk === "string" ? utf8(chunk) : chunk);
     this.#state = "finished";
-    const missing = this.#body.end(channel);
+    const missing = body.end(channel);
     if (missing > 0) {
       channel.responseFailed(new Error(`the response ended ${missing} bytes short of its Content-Length`));
       return;
@@ -205,6 +209,13 @@ export class ServerResponse implements ResponseWriter {
     if (channel.observing) channel.observeHead(101, list, head);
     channel.send(head);
     channel.upgradeTo(next);
+  }
+
+  /** The body encoder of a streaming response (writeHead made it). */
+  #streamedBody(): BodyEncoder {
+    const body = this.#body;
+    if (body === null) throw new Error("the response head was not written");
+    return body;
   }
 
   /** Writes the status line, the caller's fields, Date and Connection; returns the position. */
