@@ -4,6 +4,10 @@ import { createFlawedRuntime, createMemoryRuntime, type DriverFlaw } from "../sr
 
 const RESET = 'reset: peer resets mid-write: one "closed", no further writes, no busy loop';
 const HANGUP = 'write: peer hangs up mid-write: one "closed", then no more writes, no busy loop';
+const SLOW_READER = "write: a slow reader of a 64 MiB stream: the writer stays within bounded buffering";
+const CLOSE_YIELDED = "close: close() while both sides are yielded: no resume reaches the released connection";
+const SERVER_CLOSE_YIELDED = "close: a server session closed while both sides are yielded gets no late calls";
+const THROWS = "errors: the protocol throws from each of its callbacks in turn: reported once, released, others served";
 
 // Each deliberately broken driver must be caught by the case named for its bug, for the reason named
 // here. The flaws are injected from the test side (a wrapper around every connection), never by checks
@@ -18,6 +22,13 @@ const flaws: [DriverFlaw, string, RegExp][] = [
   ["epipe-spin", HANGUP, /asked to write \d+ times after its socket was gone/],
   // The same spin without asking the protocol: only the CPU clock sees it.
   ["dead-socket-spin", RESET, /ms on the CPU/],
+  // Writes copied into an unbounded queue and reported written at once.
+  ["buffer-writes", SLOW_READER, /MiB written that the reader had not read/],
+  // A resume after the socket was released runs the loop on the dead connection.
+  ["resume-after-close", CLOSE_YIELDED, /after close\(\)/],
+  ["resume-after-close", SERVER_CLOSE_YIELDED, /late call/],
+  // A throw from a callback dropped: never reported, the socket never released.
+  ["swallow-throws", THROWS, /did not (settle|happen)/],
 ];
 
 /** A spinning flaw keeps spinning for a bounded time after its case; let it end before the next case. */

@@ -2,6 +2,7 @@ import type { Session } from "../runtime.js";
 import { checkNoBusyLoop } from "./busy-loop.js";
 import type { ConformanceCase } from "./case.js";
 import { Exchange, Firehose, StartTlsClient } from "./clients.js";
+import { echoRoundTrip, noErrors } from "./exchanges.js";
 import { faultCases } from "./fault-cases.js";
 import {
   type CaseContext,
@@ -11,12 +12,12 @@ import {
   NotApplicable,
   nameOf,
   sleep,
-  type Target,
   within,
   writesOf,
 } from "./harness.js";
 import { listenCases } from "./listen-cases.js";
 import { observeCases } from "./observe-cases.js";
+import { robustnessCases, stressCases } from "./robustness-cases.js";
 import { patternBytes } from "./servers.js";
 import { timerCases } from "./timer-cases.js";
 
@@ -26,32 +27,6 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function noErrors(client: { errors: unknown[] }, what: string): void {
-  if (client.errors.length > 0) {
-    const first = client.errors[0];
-    throw new Error(
-      `${what}: unexpected error ${nameOf(first)}: ${first instanceof Error ? first.message : String(first)}`,
-    );
-  }
-}
-
-async function echoRoundTrip(
-  t: CaseContext,
-  target: Target,
-  bytes: number,
-  limit: number,
-  what: string,
-): Promise<Session> {
-  const payload = patternBytes(0, bytes);
-  const client = new Exchange({ send: writesOf(payload, 64 * KiB) });
-  const { session } = await t.connect(target, "echo", {}, client);
-  await within(client.finished, limit, what);
-  noErrors(client, what);
-  checkBytes(client.bytes(), payload, what);
-  await within(session.closed, limit, `${what}: session.closed`);
-  return session;
-}
 
 /** Sends `payload` without half-closing and waits for `payload.length` bytes back, then closes. */
 async function echoWithoutEof(
@@ -71,7 +46,7 @@ async function echoWithoutEof(
   await within(session.closed, limit, "session.closed");
 }
 
-/** Every case, in order. */
+/** Every case, in order (the stress tier last: it runs only with `ConformanceOptions.stress`). */
 export const conformanceCases: readonly ConformanceCase[] = [
   {
     name: "echo: 4 MiB round trip in 64 KiB writes",
@@ -451,4 +426,6 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...observeCases,
   ...faultCases,
   ...listenCases,
+  ...robustnessCases,
+  ...stressCases,
 ];

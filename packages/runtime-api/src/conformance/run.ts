@@ -1,6 +1,7 @@
 import type { Runtime } from "../runtime.js";
 import { type ConformanceCase, conformanceCases } from "./cases.js";
 import { CaseContext, NotApplicable, within } from "./harness.js";
+import { stressCases } from "./robustness-cases.js";
 import type { CaseResult, ConformanceOptions } from "./types.js";
 
 const now = (): number => (globalThis.performance ? performance.now() : Date.now());
@@ -19,12 +20,14 @@ async function cleanup(t: CaseContext): Promise<string | undefined> {
 }
 
 async function runCase(runtime: Runtime, test: ConformanceCase, options: ConformanceOptions): Promise<CaseResult> {
-  const limit = options.caseTimeout ?? 20_000;
+  const stress = stressCases.includes(test);
+  const limit = stress ? (options.stressTimeout ?? 180_000) : (options.caseTimeout ?? 20_000);
   const t = new CaseContext(runtime, options);
   const started = now();
   let status: CaseResult["status"] = "pass";
   let error: string | undefined;
   try {
+    if (stress && !options.stress) throw new NotApplicable("the stress tier is off (ConformanceOptions.stress)");
     await within(test.run(t, limit), limit, "the case");
   } catch (thrown) {
     if (thrown instanceof NotApplicable) status = "n.a.";

@@ -3,6 +3,7 @@ import { advanceIovecs } from "../iovec.js";
 import type { Session, StartTlsOptions } from "../runtime.js";
 import { faultServerFactories } from "./fault-servers.js";
 import { EchoConnection } from "./protocols.js";
+import { closeWhileYieldedServer, throwingShutdownServer } from "./robustness-protocols.js";
 
 /** Parameters a client sends to pick and tune a conformance server protocol. */
 export type ServerParams = Readonly<Record<string, number | string | boolean>>;
@@ -13,6 +14,8 @@ export interface ServerRecord {
   bytesRead: number;
   sawEof: boolean;
   shutdownCalled: boolean;
+  /** Set by server protocols that check something themselves, once their check has ended. */
+  finished?: boolean;
 }
 
 /** What a server factory gets besides its parameters. */
@@ -232,26 +235,33 @@ export function patternBytes(from: number, length: number): Uint8Array {
 /**
  * Reads slowly: after every `chunk` bytes it yields its reader for `delay` ms. After EOF it answers with a
  * summary line `<bytes> <checksum>\n` and closes: the client checks that every byte arrived in order.
+ * With `progress`, it also says how far it got at every pause, as a line `<bytes read so far>\n` (only
+ * the newest total waits to be sent), so a writer can tell how far ahead of its reader it is.
  */
 export class SlowSummarizer implements Connection {
   readonly #chunk: number;
   readonly #delay: number;
+  readonly #progress: boolean;
   readonly #record: ServerRecord;
   #sum = 0;
   #sincePause = 0;
   #eof = false;
   #paused = false;
-  #reply: Uint8Array | undefined;
+  /** The line being written: a progress line, or the summary once the input ended. */
+  #line: Uint8Array = new Uint8Array(0);
+  #reported = 0;
+  #summarized = false;
   #writeDone = false;
   #writeResume: (() => void) | undefined;
 
-  constructor(chunk: number, delay: number, record: ServerRecord) {
+  constructor(chunk: number, delay: number, record: ServerRecord, progress = false) {
     this.#chunk = chunk;
     this.#delay = delay;
     this.#record = record;
+    this.#progress = progress;
   }
   nextReadOperation(): ReadOperation {
-    if (this.#eof) return "close";
+    if (this.#eof || this.#writeDone) return "close";
     return this.#paused ? "yield" : "read";
   }
   read(buffer: Uint8Array, offset: number, length: number): number {
@@ -261,6 +271,7 @@ export class SlowSummarizer implements Connection {
     if (this.#sincePause >= this.#chunk) {
       this.#sincePause = 0;
       this.#paused = true;
+      if (this.#progress) this.#wakeWriter();
     }
     return n;
   }
@@ -268,10 +279,7 @@ export class SlowSummarizer implements Connection {
     this.#absorb(buffer, offset, length);
     this.#eof = true;
     this.#record.sawEof = true;
-    this.#reply = encoder.encode(`${this.#record.bytesRead} ${this.#sum}\n`);
-    const resume = this.#writeResume;
-    this.#writeResume = undefined;
-    resume?.();
+    this.#wakeWriter();
     return length;
   }
   yieldReader(resume: () => void): void {
@@ -282,16 +290,22 @@ export class SlowSummarizer implements Connection {
   }
   nextWriteOperation(): WriteOperation {
     if (this.#writeDone) return { kind: "close" };
-    if (this.#reply) return { kind: "write", iovecs: [this.#reply] };
-    return { kind: "yield" };
+    if (this.#line.length === 0) {
+      const read = this.#record.bytesRead;
+      if (this.#eof && !this.#summarized) {
+        this.#summarized = true;
+        this.#line = encoder.encode(`${read} ${this.#sum}\n`);
+      } else if (this.#progress && !this.#eof && this.#reported !== read) {
+        this.#reported = read;
+        this.#line = encoder.encode(`${read}\n`);
+      }
+    }
+    if (this.#line.length > 0) return { kind: "write", iovecs: [this.#line] };
+    return this.#summarized ? { kind: "close" } : { kind: "yield" };
   }
   reportWriteResult(result: WriteResult): void {
-    if (result === "closed" || !this.#reply) {
-      this.#writeDone = true;
-      return;
-    }
-    this.#reply = this.#reply.subarray(result);
-    if (this.#reply.length === 0) this.#writeDone = true;
+    if (result === "closed") this.#writeDone = true;
+    else this.#line = this.#line.subarray(result);
   }
   yieldWriter(resume: () => void): void {
     this.#writeResume = resume;
@@ -307,11 +321,15 @@ export class SlowSummarizer implements Connection {
   shutdown(): void {
     this.#record.shutdownCalled = true;
   }
+  #wakeWriter(): void {
+    const resume = this.#writeResume;
+    this.#writeResume = undefined;
+    resume?.();
+  }
   #absorb(buffer: Uint8Array, offset: number, length: number): void {
-    for (let i = 0; i < length; i++) {
-      const byte = buffer[offset + i] as number;
-      this.#sum = (this.#sum * 31 + byte) >>> 0;
-    }
+    let sum = this.#sum;
+    for (let i = 0; i < length; i++) sum = (sum * 31 + (buffer[offset + i] as number)) >>> 0;
+    this.#sum = sum;
     this.#record.bytesRead += length;
   }
 }
@@ -500,6 +518,9 @@ export function serverFactories(options: { startTls?: StartTlsOptions }): Record
     upgrade: (_p, { record, upgrade }) => upgradeServer(record, upgrade),
     stubborn: (_p, { record }) => new Stubborn(record),
     hangup: (p, { record }) => new Hangup(num(p, "after", 1), record),
+    "slow-progress": (p, { record }) => new SlowSummarizer(num(p, "chunk", 16384), num(p, "delay", 1), record, true),
+    "close-while-yielded": (_p, { session, record }) => closeWhileYieldedServer(session, record),
+    "throwing-shutdown": (_p, { record }) => throwingShutdownServer(record),
     ...faultServerFactories(),
   };
 }

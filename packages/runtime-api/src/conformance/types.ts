@@ -36,6 +36,16 @@ export interface ConformanceOptions {
   readonly only?: readonly string[];
   /** Per-case time limit in ms. Default 20 000. */
   readonly caseTimeout?: number;
+  /**
+   * Run the heavier tier (cases named `stress: …`, e.g. 10,000 concurrent connections). Without it those
+   * cases are n.a. With the server in this process, both ends of every connection count against the
+   * process's descriptor limit (`ulimit -n`): 10,000 connections need more than 20,000.
+   */
+  readonly stress?: boolean;
+  /** Connections the stress tier holds open at once. Default 10 000. */
+  readonly stressConnections?: number;
+  /** Per-case time limit of the stress tier, in ms. Default 180 000. */
+  readonly stressTimeout?: number;
   /** Called after each case (for progress output). */
   readonly onResult?: (result: CaseResult) => void;
 }

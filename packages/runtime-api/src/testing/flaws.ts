@@ -1,4 +1,4 @@
-import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
+import type { Clock, Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
 import { ForwardingConnection } from "../forwarding-connection.js";
 import { advanceIovecs, iovecsLength } from "../iovec.js";
 import type { Runtime, Session } from "../runtime.js";
@@ -14,7 +14,9 @@ import type { Runtime, Session } from "../runtime.js";
  * - `"dead-socket-spin"`: the same spin without asking the protocol (the driver retries its last write
  *   on the dead socket): only the CPU clock can see it;
  * - `"buffer-writes"`: every write is copied into an unbounded queue and reported written at once;
- * - `"resume-after-close"`: a resume called after the socket was released runs the loop again.
+ * - `"resume-after-close"`: a resume called after the socket was released runs the loop again;
+ * - `"swallow-throws"`: what the protocol throws is caught and dropped, and the side it came from parks
+ *   for good (never reported, never released: gluten#81/#88).
  */
 export type DriverFlaw =
   | "never-reoffer-buffered"
@@ -24,7 +26,8 @@ export type DriverFlaw =
   | "epipe-spin"
   | "dead-socket-spin"
   | "buffer-writes"
-  | "resume-after-close";
+  | "resume-after-close"
+  | "swallow-throws";
 
 /** How long a spinning flaw keeps spinning (ms): long enough to be measured, bounded so a test ends. */
 const SPIN_MS = 800;
@@ -57,6 +60,8 @@ class FlawedConnection extends ForwardingConnection {
   #closeQueued = false;
   /** resume-after-close: the session's socket was released. */
   #released = false;
+  /** swallow-throws: the protocol threw; both sides are parked for good. */
+  #parked = false;
 
   constructor(inner: Connection, flaw: DriverFlaw) {
     super(inner);
@@ -71,11 +76,23 @@ class FlawedConnection extends ForwardingConnection {
   }
 
   override nextReadOperation(): ReadOperation {
-    if (this.#eofHidden) return "yield";
+    if (this.#eofHidden || this.#parked) return "yield";
+    if (this.#flaw === "swallow-throws") return this.#swallow(() => this.inner.nextReadOperation(), "yield");
     return this.inner.nextReadOperation();
   }
 
+  /** swallow-throws: runs `call`; a throw is dropped and the connection parks (`fallback` answers for it). */
+  #swallow<T>(call: () => T, fallback: T): T {
+    try {
+      return call();
+    } catch {
+      this.#parked = true;
+      return fallback;
+    }
+  }
+
   override read(buffer: Uint8Array, offset: number, length: number): number {
+    if (this.#flaw === "swallow-throws") return this.#swallow(() => this.inner.read(buffer, offset, length), length);
     const drop = Math.min(this.#drop, length);
     this.#drop = 0;
     if (drop === length && drop > 0) return drop;
@@ -85,13 +102,18 @@ class FlawedConnection extends ForwardingConnection {
   }
 
   override readEof(buffer: Uint8Array, offset: number, length: number): number {
+    if (this.#flaw === "swallow-throws") return this.#swallow(() => this.inner.readEof(buffer, offset, length), length);
     if (this.#flaw !== "drop-eof") return this.inner.readEof(buffer, offset, length);
     this.#eofHidden = true;
     return length > 0 ? this.inner.read(buffer, offset, length) : 0;
   }
 
   override yieldReader(resume: () => void): void {
-    if (this.#eofHidden) return; // the FIN was "lost": nothing will wake this reader
+    if (this.#eofHidden || this.#parked) return; // the FIN was "lost", or a throw was: nothing will wake this reader
+    if (this.#flaw === "swallow-throws") {
+      this.#swallow(() => this.inner.yieldReader(resume), undefined);
+      return;
+    }
     if (this.#flaw === "never-reoffer-buffered") this.#drop = this.#unconsumed;
     if (this.#flaw === "resume-after-close") {
       this.inner.yieldReader(this.#resumeAfterClose(resume, () => this.inner.nextReadOperation()));
@@ -102,6 +124,11 @@ class FlawedConnection extends ForwardingConnection {
   }
 
   override yieldWriter(resume: () => void): void {
+    if (this.#parked) return;
+    if (this.#flaw === "swallow-throws") {
+      this.#swallow(() => this.inner.yieldWriter(resume), undefined);
+      return;
+    }
     if (this.#flaw === "resume-after-close") {
       this.inner.yieldWriter(this.#resumeAfterClose(resume, () => this.inner.nextWriteOperation()));
       return;
@@ -110,6 +137,8 @@ class FlawedConnection extends ForwardingConnection {
   }
 
   override nextWriteOperation(): WriteOperation {
+    if (this.#parked) return { kind: "yield" };
+    if (this.#flaw === "swallow-throws") return this.#swallow(() => this.inner.nextWriteOperation(), { kind: "yield" });
     if (this.#flaw !== "buffer-writes") return this.inner.nextWriteOperation();
     // Take everything the protocol has, report it written at once, and keep it here.
     for (;;) {
@@ -133,6 +162,10 @@ class FlawedConnection extends ForwardingConnection {
   }
 
   override reportWriteResult(result: WriteResult): void {
+    if (this.#flaw === "swallow-throws") {
+      this.#swallow(() => this.inner.reportWriteResult(result), undefined);
+      return;
+    }
     if (this.#flaw === "buffer-writes") {
       if (result === "closed") {
         this.#queued = [];
@@ -149,6 +182,28 @@ class FlawedConnection extends ForwardingConnection {
     this.inner.reportWriteResult(result);
     // A driver that keeps asking after "closed" (gluten#85).
     if (result === "closed" && this.#flaw === "write-after-closed") this.inner.nextWriteOperation();
+  }
+
+  override setClock(clock: Clock): void {
+    if (this.#flaw === "swallow-throws") {
+      this.#swallow(() => this.inner.setClock?.(clock), undefined);
+      return;
+    }
+    this.inner.setClock?.(clock);
+  }
+
+  override nextDeadline(): number | undefined {
+    if (this.#parked) return undefined;
+    if (this.#flaw === "swallow-throws") return this.#swallow(() => this.inner.nextDeadline?.(), undefined);
+    return this.inner.nextDeadline?.();
+  }
+
+  override handleTimeout(now: number): void {
+    if (this.#flaw === "swallow-throws") {
+      this.#swallow(() => this.inner.handleTimeout?.(now), undefined);
+      return;
+    }
+    this.inner.handleTimeout?.(now);
   }
 
   override reportError(error: unknown): void {
