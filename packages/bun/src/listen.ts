@@ -5,6 +5,7 @@ import {
   checkListen,
   type Listener,
   ListenerCore,
+  type ListenFeatures,
   type ListenOptions,
   toConnectionLost,
 } from "@sansio/runtime-api";
@@ -21,6 +22,8 @@ class AcceptContext extends SocketEvents {
   readonly #options: ListenOptions;
   readonly #accept: Accept;
   readonly #tls: boolean;
+  /** Admitted TLS sockets whose handshake has not finished: each holds a place until it ends either way. */
+  readonly #handshaking = new Set<BunSocket>();
   #core: ListenerCore | undefined;
 
   constructor(options: ListenOptions, accept: Accept) {
@@ -36,37 +39,56 @@ class AcceptContext extends SocketEvents {
   }
 
   override onOpen(socket: BunSocket): void {
-    // TLS: with a `handshake` handler set, `open` comes before the handshake; accept after it.
-    if (!this.#tls) this.#start(socket);
-  }
-
-  override onHandshake(socket: BunSocket, success: boolean): void {
-    if (success) this.#start(socket);
-    else socket.terminate();
-  }
-
-  #start(socket: BunSocket): void {
-    const core = this.#core;
-    if (!core) {
+    // Full or closing: terminated before any work is spent on it (the peer sees a reset or EOF).
+    if (this.#core?.admit() !== "admitted") {
       socket.terminate();
       return;
     }
+    // TLS: with a `handshake` handler set, `open` comes before the handshake; accept after it.
+    if (this.#tls) this.#handshaking.add(socket);
+    else this.#start(socket, this.#core);
+  }
+
+  override onHandshake(socket: BunSocket, success: boolean): void {
+    const core = this.#core;
+    if (!core || !this.#handshaking.delete(socket)) return;
+    if (success) {
+      this.#start(socket, core);
+      return;
+    }
+    core.release();
+    socket.terminate();
+  }
+
+  override onClose(socket: BunSocket): void {
+    // Closed before its handshake finished: the place it held is free again.
+    if (this.#handshaking.delete(socket)) this.#core?.release();
+  }
+
+  #start(socket: BunSocket, core: ListenerCore): void {
     // Server-side STARTTLS is not offered: Bun's upgradeTLS() always runs the client handshake.
     const { driver, session } = openSession(socket, {
       drive: this.#options,
       path: this.#options.path,
       canStartTls: false,
     });
-    acceptConnection(core, driver, session, this.#accept);
+    acceptConnection(core, driver, session, this.#accept, "admitted");
   }
+}
+
+/** `Bun.listen` sets SO_REUSEPORT when asked; only Linux spreads connections among the listeners. */
+export function bunReusePort(platform: string = process.platform): true | string {
+  return platform === "linux" ? true : `SO_REUSEPORT spreads connections only on Linux, not ${platform}`;
 }
 
 /**
  * `runtime.listen` on Bun: `Bun.listen` (half-open) over TCP, TLS or a unix socket, one driven
  * connection per accepted socket. Rejects with `ConnectionLostError` when the address cannot be bound.
+ * Past `maxConnections` (TLS handshakes included) an accepted socket is terminated at once.
  */
 export async function listen(options: ListenOptions, accept: Accept): Promise<Listener> {
-  const wanted = checkListen(options);
+  const features: ListenFeatures = { maxConnections: true, reusePort: bunReusePort() };
+  const wanted = checkListen(options, features);
   const context = new AcceptContext(options, accept);
   const tls: TLSOptions | undefined = options.tls ? serverTlsOptions(options.tls) : undefined;
   let stop: () => void;
@@ -88,6 +110,7 @@ export async function listen(options: ListenOptions, accept: Accept): Promise<Li
         port: wanted.port,
         tls,
         allowHalfOpen: true,
+        ...(options.reusePort ? { reusePort: true } : {}),
         data: context,
         socket: sansioHandlers,
       });
@@ -98,7 +121,7 @@ export async function listen(options: ListenOptions, accept: Accept): Promise<Li
     throw toConnectionLost(error, "listen failed");
   }
   // stop() only stops accepting; ListenerCore shuts the open connections down and drains them.
-  const core = new ListenerCore(address, stop, options.signal);
+  const core = new ListenerCore(address, stop, options);
   context.bind(core);
   return core;
 }

@@ -1,23 +1,18 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import * as tls from "node:tls";
 import { DEFAULT_MAX_CONNECTIONS } from "@sansio/runtime-api";
 import { EchoConnection, runConformance } from "@sansio/runtime-api/conformance";
 import { afterEach, describe, expect, it } from "vitest";
 import { runtime } from "../src/index.js";
 import { nodeReusePort } from "../src/listen.js";
-import { portOf, rawConnect, tempDir, testCertificates, until, within } from "./support.js";
+import { floodPastMaxConnections, reusePortShares, tlsHandshakesHoldPlaces } from "./listen-attacks.js";
+import { tempDir, testCertificates } from "./support.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
-
-/** Open TCP handles of this process (client and server sockets), to show nothing leaked. */
-function tcpHandles(): number {
-  return process.getActiveResourcesInfo().filter((name) => name.startsWith("TCP")).length;
-}
 
 describe("listen cases of the conformance suite", () => {
   it("maxConnections and reusePort pass on Node", async () => {
@@ -28,68 +23,12 @@ describe("listen cases of the conformance suite", () => {
 });
 
 describe("maxConnections on Node", () => {
-  it("a raw flood past the limit sees EOF at once; the held sockets keep echoing; no handle leaks", async () => {
-    const before = tcpHandles();
-    const listener = await runtime.listen({ maxConnections: 2 }, () => new EchoConnection());
-    const port = portOf(listener);
-    const held = [await rawConnect(port), await rawConnect(port)];
-    await until(() => listener.connections === 2, 5_000, "two sessions");
-    const flood = await Promise.all(Array.from({ length: 30 }, () => rawConnect(port)));
-    for (const peer of flood) peer.socket.write("ignored");
-    // The rawConnect peers are half-open: the server's FIN (or reset) shows as `ended`.
-    await within(Promise.all(flood.map((peer) => peer.ended)), 5_000, "every rejected socket ended by the server");
-    for (const peer of flood) peer.socket.destroy();
-    expect(flood.every((peer) => peer.received().length === 0)).toBe(true);
-    expect(listener.counters).toEqual({ accepted: 2, rejected: 30 });
-    for (const [i, peer] of held.entries()) {
-      peer.socket.write(`still here ${i}`);
-      await until(() => peer.received().toString() === `still here ${i}`, 5_000, `echo on held socket ${i}`);
-    }
-    held[0]?.socket.end();
-    await until(() => listener.connections === 1, 5_000, "the ended session released");
-    const next = await rawConnect(port);
-    next.socket.end("accepted again");
-    await within(next.ended, 5_000, "echo and EOF");
-    expect(next.received().toString()).toBe("accepted again");
-    expect(listener.counters).toEqual({ accepted: 3, rejected: 30 });
-    for (const peer of held) peer.socket.destroy();
-    await listener.close({ timeout: 1000 });
-    await until(() => tcpHandles() <= before, 5_000, `TCP handles back to ${before} (${tcpHandles()})`);
+  it("a raw flood past the limit is ended at once; held sockets keep echoing; no descriptor leaks", async () => {
+    await floodPastMaxConnections(runtime);
   }, 30_000);
 
   it("TLS handshakes in progress hold their place; a failed one gives it back", async () => {
-    const certs = await testCertificates();
-    const listener = await runtime.listen(
-      { maxConnections: 2, tls: { cert: certs.cert, key: certs.key } },
-      () => new EchoConnection(),
-    );
-    cleanups.push(() => listener.close({ timeout: 100 }));
-    const port = portOf(listener);
-    // Two plain sockets that never send a ClientHello: admitted, still "handshaking".
-    const silent = [await rawConnect(port), await rawConnect(port)];
-    await until(() => listener.counters.accepted === 2, 5_000, "two admitted handshakes");
-    expect(listener.connections).toBe(0);
-    const third = await rawConnect(port);
-    await within(third.ended, 5_000, "the third socket ended at once by the server");
-    third.socket.destroy();
-    expect(listener.counters.rejected).toBe(1);
-    // A failed handshake (garbage instead of TLS) releases its place.
-    silent[0]?.socket.write("not TLS\r\n\r\n");
-    await within(silent[0]?.ended as Promise<unknown>, 5_000, "the failed handshake ended by the server");
-    const client = tls.connect({ host: "127.0.0.1", port, ca: certs.ca, servername: "localhost" });
-    cleanups.push(() => client.destroy());
-    const reply = new Promise<string>((resolve, reject) => {
-      client.once("secureConnect", () => client.end("over TLS"));
-      let text = "";
-      client.on("data", (chunk: Buffer) => {
-        text += chunk.toString();
-      });
-      client.once("end", () => resolve(text));
-      client.once("error", reject);
-    });
-    expect(await within(reply, 5_000, "TLS echo")).toBe("over TLS");
-    expect(listener.counters).toEqual({ accepted: 3, rejected: 1 });
-    silent[1]?.socket.destroy();
+    await tlsHandshakesHoldPlaces(runtime, await testCertificates());
   }, 30_000);
 
   it("defaults to DEFAULT_MAX_CONNECTIONS and takes Infinity", async () => {
@@ -105,14 +44,7 @@ describe("maxConnections on Node", () => {
 
 describe("reusePort on Node", () => {
   it("two listeners share a port; a third without reusePort is refused", async () => {
-    const first = await runtime.listen({ reusePort: true }, () => new EchoConnection());
-    cleanups.push(() => first.close());
-    const second = await runtime.listen({ reusePort: true, port: portOf(first) }, () => new EchoConnection());
-    cleanups.push(() => second.close());
-    expect(portOf(second)).toBe(portOf(first));
-    await expect(runtime.listen({ port: portOf(first) }, () => new EchoConnection())).rejects.toMatchObject({
-      code: "EADDRINUSE",
-    });
+    await reusePortShares(runtime);
   });
 
   it("is TCP only", async () => {
