@@ -50,7 +50,7 @@ const FULL = {
   wsRounds: 5,
   wsSeconds: 2,
   wsWarmSeconds: 1,
-  limitMs: 20 * 60_000,
+  limitMs: 35 * 60_000,
 };
 const QUICK = {
   rounds: 3,
@@ -71,7 +71,7 @@ const QUICK = {
   wsRounds: 1,
   wsSeconds: 0.5,
   wsWarmSeconds: 0.25,
-  limitMs: 4 * 60_000,
+  limitMs: 8 * 60_000,
 };
 
 function parseArgs(argv) {
