@@ -6,6 +6,9 @@
 //                                  stdin ends or SIGTERM
 //   --peer-port N [--peer-tls-port M] [--refused-port R] [--peer-h2-port H --peer-ws-port W]
 //                                  run the suite against that remote server
+//   --stress                       run only the stress tier (ConformanceOptions.stress: 10,000 concurrent
+//                                  connections), no protocol cases; meant with --peer-port, since a server
+//                                  in the same process would need 20,000 descriptors (ulimit -n)
 // After the conformance suite come the protocol cases (protocols/cases.mjs: our HTTP/2 and WebSocket
 // clients) against the protocol servers (protocols/serve.mjs) of the serving entry, or of this process.
 // Environment: SANSIO_TLS_DIR (ca.pem, cert.pem, key.pem), SANSIO_UNIX_DIR (for unix sockets).
@@ -104,12 +107,14 @@ async function run(runtime, label, args) {
           ...(tlsPort !== undefined ? { tlsAddress: at(tlsPort), tls: tls?.client } : {}),
           ...(refusedPort !== undefined ? { refusedPort } : {}),
         };
+  const stress = args.includes("--stress");
   const results = await runConformance(runtime, {
     ...(tls ? { tls } : {}),
     ...(unixDir ? { unixDir } : {}),
     ...(peer ? { peer } : {}),
+    ...(stress ? { stress: true, only: ["stress:"] } : {}),
   });
-  const all = [...results, ...(await protocolResults(runtime, args))];
+  const all = stress ? results : [...results, ...(await protocolResults(runtime, args))];
   console.log(`MATRIX-RESULT ${JSON.stringify({ runtime: label, results: all })}`);
   process.exit(0);
 }

@@ -8,7 +8,8 @@ export function renderTable(columns) {
   const cell = (column, name) => {
     if (!column.results) return "CRASH";
     const r = column.results.find((x) => x.name === name);
-    if (!r) return "missing";
+    // A partial column (the stress tier) runs only some cases: the others are not its business.
+    if (!r) return column.partial ? "-" : "missing";
     if (r.status === "pass") return "pass";
     const reason = r.error ?? "";
     let index = reasons.indexOf(reason);
@@ -27,6 +28,11 @@ export function renderTable(columns) {
     lines.push("");
     for (const [i, reason] of reasons.entries()) lines.push(`[${i + 1}] ${reason}`);
   }
+  const measured = [];
+  for (const column of columns) {
+    for (const r of column.results ?? []) if (r.measured) measured.push(`  ${column.label} | ${r.name}: ${r.measured}`);
+  }
+  if (measured.length > 0) lines.push("", "measured (the bounds are in the cases' failure messages):", ...measured);
   for (const column of columns) if (column.crash) lines.push(`\n${column.label}: ${column.crash}`);
   return lines.join("\n");
 }

@@ -69,6 +69,30 @@ if (args.includes("--serve")) {
   process.exit(0);
 }
 
+/**
+ * --stress: only the stress tier (10,000 concurrent connections from one Worker request), run by its
+ * own Worker (../stress-worker.mjs) against the conformance server on --peer-port, or a @sansio/node
+ * one started here.
+ */
+async function stressResults() {
+  const port = portArgument(args, "--peer-port");
+  const own = port === undefined ? await startConformancePeer(undefined) : undefined;
+  const worker = await startWorkerd({ entry: join(here, "..", "stress-worker.mjs"), config: workerdConfig() });
+  try {
+    const connections = Number(process.env.SANSIO_STRESS_CONNECTIONS) || undefined;
+    return await worker.post("/", { hostname: "127.0.0.1", port: own?.port ?? port, connections });
+  } finally {
+    await worker.stop();
+    await own?.close();
+  }
+}
+
+if (args.includes("--stress")) {
+  const results = await stressResults();
+  console.log(`MATRIX-RESULT ${JSON.stringify({ runtime: "workerd", results })}`);
+  process.exit(0);
+}
+
 const tls = await certificates();
 const peerPort = portArgument(args, "--peer-port");
 const from = existsSync(join(here, "../../../packages/workers/dist/index.js")) ? "dist" : "src";
@@ -87,12 +111,17 @@ const stop = async () => {
   await ownPeer?.close();
 };
 process.once("SIGTERM", () => void stop().then(() => process.exit(1)));
+// --stress: only the stress tier (10,000 concurrent connections from the Worker), no protocol cases.
+const stress = args.includes("--stress");
 let results;
 try {
-  results = await worker.post("/conformance", conformanceRequest(peer, tls));
+  results = await worker.post(
+    "/conformance",
+    conformanceRequest(peer, tls, stress ? { stress: true, only: ["stress:"] } : {}),
+  );
 } finally {
   await stop();
 }
-results.push(...(await protocolResults(args)));
+if (!stress) results.push(...(await protocolResults(args)));
 console.log(`MATRIX-RESULT ${JSON.stringify({ runtime: worker.version, results })}`);
 process.exit(0);

@@ -8,6 +8,20 @@ export { CaseContext, check, eventually, NotApplicable, sleep, within } from "./
 export { observeCases } from "./observe-cases.js";
 export type { EchoOptions } from "./protocols.js";
 export { concatBytes, EchoConnection, SendAndCollect } from "./protocols.js";
+export {
+  robustnessCases,
+  SLOW_READER_MAX_AHEAD,
+  STRESS_CONNECTIONS,
+  stressCases,
+} from "./robustness-cases.js";
+export type { ProtocolCallback } from "./robustness-protocols.js";
+export {
+  BothYielded,
+  HoldingClient,
+  MeteredWriter,
+  protocolCallbacks,
+  ThrowingClient,
+} from "./robustness-protocols.js";
 export { runConformance } from "./run.js";
 export type { ServeConformanceOptions } from "./serve.js";
 export { CASE_HEADER, conformanceAccept, serveConformance } from "./serve.js";

@@ -149,7 +149,15 @@ export const robustnessCases: readonly ConformanceCase[] = [
       const listener = t.listeners[t.listeners.length - 1];
       if (!listener) throw new Error("no listener");
       const { session, record } = await t.connect(target, "throwing-shutdown", {}, new Exchange({ halfClose: false }));
-      await eventually(() => listener.connections === 1, limit, "the server to accept");
+      const dispatched = (): boolean => {
+        try {
+          record();
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      await eventually(dispatched, limit, "the server to start the throwing protocol");
       await within(listener.close({ timeout: 5000 }), limit, "listener.close");
       const seen = record();
       check(seen.shutdownCalled, "shutdown() was never called");
