@@ -95,7 +95,7 @@ export const ALLOWED: readonly Allowed[] = [
     side: "response",
     ourCodes: ["obs-fold"],
     reason:
-      "KNOWN GAP: obs-fold in a response is refused; RFC 9112 §5.2 says a user agent MUST replace it with SP instead (llhttp does). Refusing cannot misframe a message",
+      "obs-fold in a response is refused, as a proxy may (RFC 9112 §5.2, 502); a user agent should unfold it, but unfolding was tried and this fuzzer found `X: a CRLF SP Transfer-Encoding: chunked` read as part of X by us and refused by llhttp, while a parser that does not unfold reads a framing field there",
   },
   {
     kinds: ["we-accept-fewer", "we-reject-llhttp-accepts"],

@@ -439,3 +439,26 @@ describe("fuzz findings: framing fields in the trailer section", () => {
     });
   }
 });
+
+// Tried and undone: unfolding obs-fold in responses (RFC 9112 §5.2 asks it of a user agent; llhttp
+// does it in trailers). The fuzzer then found `X: a\r\n Transfer-Encoding: chunked` read by us as part
+// of X (so the body ran to the close) and refused by llhttp; a parser that does not unfold reads a
+// framing field there. Refusing, as a proxy may (RFC 9112 §5.2), frames nothing two ways.
+describe("fuzz findings: obs-fold in a response is refused", () => {
+  for (const [what, raw] of [
+    [
+      "hiding Transfer-Encoding in the previous field",
+      "HTTP/1.1 200 OK\r\nX-A: a\r\n Transfer-Encoding: chunked\r\n\r\n",
+    ],
+    ["hiding Content-Length in the previous field", "HTTP/1.1 200 OK\r\nX-A: a\r\n\tContent-Length: 0\r\n\r\n"],
+    ["continuing a plain field", "HTTP/1.1 200 OK\r\nX-A: a\r\n  b\r\nContent-Length: 0\r\n\r\n"],
+  ] as const) {
+    it(what, () => {
+      const input = bytes(raw);
+      for (let split = 0; split <= input.length; split++) {
+        const { parser } = parseSplit("response", input, split);
+        expect(parser.error?.code, `split ${split}`).toBe("obs-fold");
+      }
+    });
+  }
+});
