@@ -1,5 +1,6 @@
 // Runs the UpperCase protocol with @sansio/node as a server and as a client:
-//   node examples/upper/main.ts   (Node 24 runs TypeScript directly)
+//   npm run example:upper          (any Node: npm scripts run the workspace's Node 24)
+//   node examples/upper/main.ts    (Node >= 22.18 runs TypeScript itself)
 import { runtime } from "@sansio/node";
 import { SendAndCollect } from "@sansio/runtime-api/conformance";
 import { UpperCase } from "./upper.ts";

@@ -57,8 +57,8 @@ const MAX_STREAM_ID = 0x7fffffff;
 export abstract class Http2Session implements Connection {
   protected readonly options: ResolvedOptions;
   protected readonly out: OutputQueue;
-  protected readonly streams = new Map<number, Http2Stream>();
-  protected readonly negotiation = new SettingsNegotiation();
+  protected readonly streams: Map<number, Http2Stream> = new Map();
+  protected readonly negotiation: SettingsNegotiation = new SettingsNegotiation();
   private readonly encoder: HpackEncoder;
   private readonly decoder: HpackDecoder;
   private readonly assembler: HeaderBlockAssembler;
