@@ -6,6 +6,7 @@ import {
   describeAddress,
   type Listener,
   ListenerCore,
+  type ListenFeatures,
   type ListenOptions,
   toConnectionLost,
   UnsupportedError,
@@ -20,11 +21,26 @@ import { closeQuietly } from "./transport.ts";
 const MAX_ACCEPT_BACKOFF = 1000;
 
 /**
+ * Whether `Deno.listen({ reusePort })` can be had: Deno sets SO_REUSEPORT only on Linux (elsewhere it
+ * ignores it) and only under `--unstable-net` (without it, Deno exits the process). Other unstable-net
+ * APIs show whether the flag is on.
+ */
+export function denoReusePort(
+  platform: string = Deno.build.os,
+  unstableNet: boolean = typeof (Deno as { listenDatagram?: unknown }).listenDatagram === "function",
+): true | string {
+  if (platform !== "linux") return `Deno sets SO_REUSEPORT only on Linux, not ${platform}`;
+  return unstableNet ? true : 'Deno needs the --unstable-net flag (or "unstable": ["net"] in deno.json) for it';
+}
+
+/**
  * Listens on TCP, TLS or a unix socket and drives one connection per accepted conn. Rejects with
- * `ConnectionLostError` (Deno's error as `cause`) when the address cannot be bound.
+ * `ConnectionLostError` (Deno's error as `cause`) when the address cannot be bound. Past
+ * `maxConnections` (TLS handshakes included) an accepted conn is closed at once.
  */
 export async function listen(options: ListenOptions, accept: Accept): Promise<Listener> {
-  const wanted = checkListen(options);
+  const features: ListenFeatures = { maxConnections: true, reusePort: denoReusePort() };
+  const wanted = checkListen(options, features);
   if (options.path !== undefined && options.tls) {
     throw new UnsupportedError("listen: Deno cannot serve TLS on a unix socket (Deno.listenTls is TCP only)");
   }
@@ -40,11 +56,13 @@ export async function listen(options: ListenOptions, accept: Accept): Promise<Li
 function bind(address: Address, options: ListenOptions): Deno.Listener {
   if (address.transport === "unix") return Deno.listen({ transport: "unix", path: address.path });
   const { hostname, port } = address;
+  const reusePort = options.reusePort ? { reusePort: true } : {};
   const tls = options.tls;
-  if (!tls) return Deno.listen({ hostname, port });
+  if (!tls) return Deno.listen({ hostname, port, ...reusePort });
   return Deno.listenTls({
     hostname,
     port,
+    ...reusePort,
     cert: pemText(tls.cert),
     key: pemText(tls.key),
     ...(tls.alpnProtocols ? { alpnProtocols: [...tls.alpnProtocols] } : {}),
@@ -68,7 +86,7 @@ class DenoListener {
     this.#options = options;
     this.#accept = accept;
     this.#tls = options.tls !== undefined;
-    this.core = new ListenerCore(toAddress(listener.addr), () => this.#stop(), options.signal);
+    this.core = new ListenerCore(toAddress(listener.addr), () => this.#stop(), options);
     this.#loop = this.#run();
   }
 
@@ -87,7 +105,8 @@ class DenoListener {
         if (this.#stopped) return;
         continue;
       }
-      if (this.core.isClosing) {
+      // Full or closing: closed before any work is spent on it (the peer sees EOF or a reset).
+      if (this.core.admit() !== "admitted") {
         closeQuietly(conn);
         continue;
       }
@@ -106,6 +125,7 @@ class DenoListener {
       ({ alpnProtocol } = await (conn as Deno.TlsConn).handshake());
     } catch {
       // A client that fails the handshake (or sends no TLS at all) is dropped; the listener keeps serving.
+      this.core.release();
       closeQuietly(conn);
       return;
     } finally {
@@ -123,10 +143,11 @@ class DenoListener {
       opened = openSession(conn, this.#options, alpnProtocol);
     } catch {
       // The conn failed before it could be driven (the peer already reset it); drop it, keep serving.
+      this.core.release();
       closeQuietly(conn);
       return;
     }
-    acceptConnection(this.core, opened.driver, opened.session, this.#accept);
+    acceptConnection(this.core, opened.driver, opened.session, this.#accept, "admitted");
   }
 
   async #stop(): Promise<void> {
