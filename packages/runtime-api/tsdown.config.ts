@@ -1,6 +1,5 @@
-import { packageConfig } from "../../tsup.shared.js";
+import { packageConfig } from "../../tsdown.shared.ts";
 
-// The entries share code (the driver, the errors) through chunks, so each class exists once.
 export default packageConfig({
   entry: {
     index: "src/index.ts",
@@ -8,5 +7,4 @@ export default packageConfig({
     testing: "src/testing/index.ts",
     conformance: "src/conformance/index.ts",
   },
-  splitting: true,
 });
