@@ -1,5 +1,5 @@
 // The types the one import offers on every runtime: the same names with the same types, whichever
-// adapter the export conditions picked. A framework written against these runs on all of them.
+// adapter the export conditions picked. A framework written against these builds for all of them.
 export type {
   Accept,
   Address,
