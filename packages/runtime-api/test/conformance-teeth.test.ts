@@ -41,7 +41,7 @@ describe("the conformance suite has teeth", () => {
         only: [caseName],
         caseTimeout: 1500,
       });
-      if (spins.has(flaw)) await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (spins.has(flaw)) await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(results).toHaveLength(1);
       expect(results[0]?.status, results[0]?.error).toBe("fail");
       expect(results[0]?.error).toMatch(reason);

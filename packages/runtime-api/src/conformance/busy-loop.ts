@@ -5,8 +5,9 @@ import { BUSY_LOOP_BOUNDS, cpuClock, type QuietMeasure, type WriteActivity } fro
 const now = (): number => (globalThis.performance ? performance.now() : Date.now());
 
 /**
- * Waits for `session.closed`, then watches the process for {@link BUSY_LOOP_BOUNDS.windowMs}: counts the
- * protocol's write-side calls after its socket was gone and the CPU time the process spent. Throws,
+ * Waits for `session.closed`, lets one-off cleanup settle, then watches the process for
+ * {@link BUSY_LOOP_BOUNDS.windowMs}: counts the protocol's write-side calls from the moment its socket
+ * was gone to the end of the window, and the CPU time the process spent in the window. Throws,
  * naming both numbers, when either is past its bound (a busy loop on a dead socket, gluten#85).
  */
 export async function checkNoBusyLoop(
@@ -18,6 +19,7 @@ export async function checkNoBusyLoop(
 ): Promise<QuietMeasure> {
   await within(session.closed, limit, `${what}: session.closed`);
   activity.gone();
+  await sleep(BUSY_LOOP_BOUNDS.settleMs);
   const cpu = cpuClock();
   const cpuStart = cpu?.();
   const started = now();

@@ -4,8 +4,10 @@
  * protocol at most a handful of times after its socket is gone and then sleeps.
  */
 export const BUSY_LOOP_BOUNDS = {
-  /** How long the process is watched once `session.closed` settled (ms). */
-  windowMs: 300,
+  /** How long after `session.closed` the CPU window starts (ms): one-off cleanup (GC, a runtime's socket teardown) settles first. */
+  settleMs: 100,
+  /** How long the process's CPU time is watched (ms). A spin keeps going; one-off work does not. */
+  windowMs: 500,
   /** Write-side calls (`nextWriteOperation`, `reportWriteResult`) allowed after the socket is gone. */
   maxWriteCallsAfterGone: 4,
   /** Share of the window the process may spend on the CPU (user + system), where a CPU clock exists. */

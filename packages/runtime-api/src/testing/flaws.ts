@@ -30,7 +30,7 @@ export type DriverFlaw =
   | "swallow-throws";
 
 /** How long a spinning flaw keeps spinning (ms): long enough to be measured, bounded so a test ends. */
-const SPIN_MS = 800;
+const SPIN_MS = 1500;
 
 /** Runs `task` on the next macrotask: setImmediate where the runtime has it (the Gluten spin), else a 0 ms timer. */
 const nextTurn: (task: () => void) => void =
