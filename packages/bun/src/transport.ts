@@ -76,7 +76,7 @@ export class BunTransport extends SocketEvents implements Transport, UpgradeOwne
 
   write(iovecs: readonly Uint8Array[], done: WriteCallback): void {
     if (this.#gone) {
-      done(new ConnectionLostError("write: the socket is closed"), 0);
+      done(this.#writeOnClosed(), 0);
       return;
     }
     this.#parts = this.#gatherer.gather(iovecs);
@@ -181,7 +181,7 @@ export class BunTransport extends SocketEvents implements Transport, UpgradeOwne
       const written = socket.write(part, this.#partOffset, length);
       if (written < 0) {
         this.#endWrite();
-        done(new ConnectionLostError("write: the socket is closed"), 0);
+        done(this.#writeOnClosed(), 0);
         return;
       }
       if (written < length) {
@@ -194,6 +194,16 @@ export class BunTransport extends SocketEvents implements Transport, UpgradeOwne
     }
     this.#endWrite();
     done(null, this.#writeTotal);
+  }
+
+  /**
+   * The error of a write Bun refused because the socket is closed: unless we released it, the peer reset
+   * it (after a FIN alone the socket stays open for writing: it is half-open).
+   */
+  #writeOnClosed(): ConnectionLostError {
+    return new ConnectionLostError("write: the socket is closed", {
+      code: this.#releaseAsked ? undefined : "ECONNRESET",
+    });
   }
 
   /** Forgets the write that just finished (or failed), so its memory is not kept. */
@@ -229,7 +239,9 @@ export class BunTransport extends SocketEvents implements Transport, UpgradeOwne
         this.#sink.eof();
       }
     }
-    pending?.(error ?? new ConnectionLostError("the socket closed before the write completed"), 0);
+    // Bun may close a reset socket without an error while a write waits for `drain`; a FIN alone
+    // would not stop the write (the socket is half-open), so the write was cut by a reset.
+    pending?.(error ?? this.#writeOnClosed(), 0);
     if (duringUpgrade && !this.#releaseAsked) {
       // The driver learns why from the rejected startTls and then aborts: report the close after that.
       this.#holdClose = true;

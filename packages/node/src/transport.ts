@@ -22,6 +22,31 @@ const TRANSPORT = Symbol("sansio.nodeTransport");
 /** A socket driven by a {@link NodeTransport}. */
 type RoutedSocket = Socket & { [TRANSPORT]?: NodeTransport };
 
+/** The stream states `net.Socket` keeps (Node internals, present on Node 18 to 24). */
+interface StreamStates {
+  _readableState?: { autoDestroy: boolean; errored: Error | null };
+  _writableState?: { autoDestroy: boolean };
+}
+
+/**
+ * Keeps a socket whose write failed open for reading. `net.Socket` forces `autoDestroy`, so a failed
+ * write (the peer reset) destroys the socket and the bytes the peer sent before its reset, which Linux
+ * keeps readable, are lost. With `autoDestroy` off the failed write only errors the stream; the
+ * transport then clears the readable side's error so reading goes on to the end of the input. The
+ * driver always destroys the socket itself (`close()` / `abort()`), so nothing is left open.
+ */
+function keepReadableOnWriteError(socket: Socket): void {
+  const states = socket as unknown as StreamStates;
+  if (states._writableState) states._writableState.autoDestroy = false;
+  if (states._readableState) states._readableState.autoDestroy = false;
+}
+
+/** A failed write left the readable side errored (it would stop reading): clear that, reading goes on. */
+function resumeReadableAfterWriteError(socket: Socket, error: Error): void {
+  const readable = (socket as unknown as StreamStates)._readableState;
+  if (readable && readable.errored === error) readable.errored = null;
+}
+
 /**
  * One Node `net.Socket` or `tls.TLSSocket` as a {@link Transport}. Input is pushed (`data` chunks on
  * accepted sockets and TLS sockets; `onread` chunks from a reused buffer on `net.connect` sockets),
@@ -44,6 +69,8 @@ export class NodeTransport implements Transport, OnreadTarget {
   #sentEnd = false;
   #writeDone: WriteCallback | undefined;
   #writeTotal = 0;
+  /** The error a write failed with: when the socket emits it as 'error', reading goes on. */
+  #writeError: Error | undefined;
 
   constructor(socket: Socket, sink: TransportSink, options: NodeTransportOptions = {}) {
     this.#socket = socket;
@@ -54,6 +81,7 @@ export class NodeTransport implements Transport, OnreadTarget {
     // The listeners are shared by every transport (no closures per socket): they find this transport
     // on the socket, which emits them.
     (socket as RoutedSocket)[TRANSPORT] = this;
+    keepReadableOnWriteError(socket);
     // 'error' and 'close' stay attached for the socket's whole life: no error can go unhandled.
     socket.on("error", NodeTransport.#onError);
     socket.on("close", NodeTransport.#onClose);
@@ -209,11 +237,18 @@ export class NodeTransport implements Transport, OnreadTarget {
     const done = this.#writeDone;
     if (!done) return;
     this.#writeDone = undefined;
-    if (error) done(error, 0);
-    else done(null, this.#writeTotal);
+    if (error) {
+      this.#writeError = error;
+      done(error, 0);
+    } else done(null, this.#writeTotal);
   };
 
   #error(error: Error): void {
+    if (error === this.#writeError && !this.#socket.destroyed) {
+      // The write side failed and the driver knows ("closed"); what the peer sent is still readable.
+      resumeReadableAfterWriteError(this.#socket, error);
+      return;
+    }
     this.#errored = true;
     if (this.#detached || this.#releaseAsked) return;
     // A write in flight learns first that the peer is gone (one "closed" result), then the driver.

@@ -48,19 +48,51 @@ export class UnsupportedError extends SansioError {
   override readonly name = "UnsupportedError";
 }
 
-/** Error code of a runtime error (`err.code` on Node and Bun, the class name for `Deno.errors.*`). */
+/**
+ * Deno's I/O error classes (`Deno.errors.*`) by the errno name Node and Bun give the same failure, so a
+ * `code` means the same on every runtime.
+ */
+const DENO_ERROR_CODES: Readonly<Record<string, string>> = {
+  ConnectionRefused: "ECONNREFUSED",
+  ConnectionReset: "ECONNRESET",
+  ConnectionAborted: "ECONNABORTED",
+  BrokenPipe: "EPIPE",
+  TimedOut: "ETIMEDOUT",
+  NotConnected: "ENOTCONN",
+  AddrInUse: "EADDRINUSE",
+  AddrNotAvailable: "EADDRNOTAVAIL",
+  PermissionDenied: "EACCES",
+  NotFound: "ENOENT",
+};
+
+/**
+ * Error code of a runtime error, the same on every runtime: `err.code` on Node and Bun, Deno's error
+ * class names mapped to the errno name (`ConnectionReset` → `ECONNRESET`), other names as they are.
+ */
 export function errorCode(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && code !== "") return code;
   const name = (error as { name?: unknown }).name;
-  return typeof name === "string" && name !== "Error" ? name : undefined;
+  if (typeof name !== "string" || name === "Error") return undefined;
+  return DENO_ERROR_CODES[name] ?? name;
 }
 
-/** Wraps a runtime I/O error as a {@link ConnectionLostError}, keeping sansio errors as they are. */
+/**
+ * The `code` of a connection lost to the peer: {@link errorCode}, except that a broken pipe counts as a
+ * reset. The driver never writes after its own FIN, so `EPIPE` means the peer reset the connection and
+ * another call (a read, or an earlier write) consumed the `ECONNRESET`: which call sees which is kernel
+ * timing, and the protocol must not see a difference.
+ */
+export function lostCode(error: unknown): string | undefined {
+  const code = errorCode(error);
+  return code === "EPIPE" ? "ECONNRESET" : code;
+}
+
+/** Wraps a runtime I/O error as a {@link ConnectionLostError} (code from {@link lostCode}), keeping sansio errors as they are. */
 export function toConnectionLost(error: unknown, what: string): SansioError {
   if (error instanceof SansioError) return error;
-  const code = errorCode(error);
+  const code = lostCode(error);
   const detail = error instanceof Error ? error.message : String(error);
   return new ConnectionLostError(`${what}: ${detail}`, { cause: error, code });
 }

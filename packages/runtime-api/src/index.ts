@@ -23,6 +23,7 @@ export {
   ConnectionClosedError,
   ConnectionLostError,
   errorCode,
+  lostCode,
   ReadBufferOverflowError,
   SansioError,
   TimeoutError,

@@ -1,6 +1,131 @@
-import type { ServerFactory } from "./servers.js";
+import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
+import type { Session } from "../runtime.js";
+import type { ServerFactory, ServerParams, ServerRecord } from "./servers.js";
+import { patternBytes } from "./servers.js";
+
+function num(params: ServerParams, key: string, fallback: number): number {
+  const value = params[key];
+  return typeof value === "number" ? value : fallback;
+}
+
+/**
+ * The peer of the fault cases. It writes `reply` bytes of the conformance pattern (in 64 KiB writes),
+ * then, per `ending`:
+ * - `"reset"`: waits `delay` ms and closes the session abortively. It never reads, so what the client
+ *   sent is still unread in the kernel and closing sends a reset on every runtime (Deno has no other
+ *   way to send one);
+ * - `"reset-midway"`: the same, but as soon as `after` bytes were written, with more still queued;
+ * - `"fin"`: half-closes (FIN), then reads to the client's EOF and closes;
+ * - `"silent"`: does nothing more until the client goes away.
+ */
+export class FaultPeer implements Connection {
+  readonly #session: Session;
+  readonly #record: ServerRecord;
+  readonly #ending: string;
+  readonly #reply: number;
+  readonly #after: number;
+  readonly #delay: number;
+  #written = 0;
+  #inFlight = 0;
+  #block: Uint8Array | undefined;
+  #blockAt = -1;
+  #resetArmed = false;
+  /** The FIN peer's reader, waiting until the reply is written. */
+  #readResume: (() => void) | undefined;
+  #eof = false;
+  #closed = false;
+
+  constructor(params: ServerParams, session: Session, record: ServerRecord) {
+    this.#session = session;
+    this.#record = record;
+    this.#ending = String(params.ending ?? "silent");
+    this.#reply = num(params, "reply", 0);
+    this.#after = num(params, "after", this.#reply);
+    this.#delay = num(params, "delay", 0);
+    if (this.#reply === 0) this.#finishedWriting();
+  }
+
+  nextReadOperation(): ReadOperation {
+    if (this.#closed || this.#eof) return "close";
+    // Only the FIN peer reads (after its FIN); the others leave the client's bytes unread in the kernel.
+    return this.#ending === "fin" && this.#written >= this.#reply ? "read" : "yield";
+  }
+  read(_buffer: Uint8Array, _offset: number, length: number): number {
+    this.#record.bytesRead += length;
+    return length;
+  }
+  readEof(_buffer: Uint8Array, _offset: number, length: number): number {
+    this.#record.bytesRead += length;
+    this.#record.sawEof = true;
+    this.#eof = true;
+    return length;
+  }
+  yieldReader(resume: () => void): void {
+    if (this.#ending === "fin") this.#readResume = resume;
+  }
+
+  nextWriteOperation(): WriteOperation {
+    if (this.#closed) return { kind: "close" };
+    if (this.#written < this.#reply) {
+      const at = this.#written;
+      const length = Math.min(64 * 1024, this.#reply - at);
+      if (this.#blockAt !== at || !this.#block || this.#block.length !== length) {
+        this.#block = patternBytes(at, length);
+        this.#blockAt = at;
+      }
+      this.#inFlight = length;
+      return { kind: "write", iovecs: [this.#block] };
+    }
+    if (this.#ending === "fin") return { kind: "close" };
+    return { kind: "yield" };
+  }
+  reportWriteResult(result: WriteResult): void {
+    if (result === "closed") {
+      this.#closed = true;
+      return;
+    }
+    if (result < this.#inFlight && this.#block) {
+      this.#block = this.#block.subarray(result);
+      this.#blockAt += result;
+    }
+    this.#inFlight -= result;
+    this.#written += result;
+    if (this.#ending === "reset-midway" && this.#written >= this.#after) this.#arm(-1);
+    if (this.#written >= this.#reply) this.#finishedWriting();
+  }
+  yieldWriter(): void {}
+  reportError(error: unknown): void {
+    this.#record.errors.push(error);
+    this.#closed = true;
+  }
+  isClosed(): boolean {
+    return this.#closed || this.#eof;
+  }
+  shutdown(): void {
+    this.#record.shutdownCalled = true;
+  }
+
+  #finishedWriting(): void {
+    if (this.#ending === "reset") this.#arm(this.#delay);
+    if (this.#ending === "fin") {
+      const resume = this.#readResume;
+      this.#readResume = undefined;
+      resume?.();
+    }
+  }
+
+  /** Closes the session abortively after `delay` ms (-1: on a microtask, with writes still queued). */
+  #arm(delay: number): void {
+    if (this.#resetArmed) return;
+    this.#resetArmed = true;
+    if (delay < 0) queueMicrotask(() => this.#session.close());
+    else setTimeout(() => this.#session.close(), delay);
+  }
+}
 
 /** The server protocols the fault cases use, offered by every conformance server. */
 export function faultServerFactories(): Record<string, ServerFactory> {
-  return {};
+  return {
+    fault: (params, { session, record }) => new FaultPeer(params, session, record),
+  };
 }

@@ -6,11 +6,10 @@ import type { Transport, TransportSink } from "../transport.js";
 import { type DriverClock, monotonicClock } from "./clock.js";
 import { DriverCounters } from "./counters.js";
 import { checkDriveOptions } from "./options.js";
-import type { PumpHost } from "./pump-host.js";
 import { ReadPump } from "./read-pump.js";
 import { ResumeScheduler, type TurnListener } from "./resumes.js";
 import { Timekeeper, type TimekeeperHost } from "./timekeeper.js";
-import { WritePump } from "./write-pump.js";
+import { WritePump, type WritePumpHost } from "./write-pump.js";
 
 /**
  * Where a driver is in its life:
@@ -38,7 +37,7 @@ export interface DriverOptions extends DriveOptions {
  * idle timeout and the protocol's deadlines, and the closing logic. Every adapter uses it; an adapter
  * only supplies the transport.
  */
-export class Driver implements TransportSink, PumpHost, TimekeeperHost, TurnListener {
+export class Driver implements TransportSink, WritePumpHost, TimekeeperHost, TurnListener {
   /** Settles once the socket is released; never rejects. */
   readonly closed: Promise<void>;
   readonly resumes: ResumeScheduler;
@@ -55,6 +54,17 @@ export class Driver implements TransportSink, PumpHost, TimekeeperHost, TurnList
   #hasDeadlines = false;
   /** `reportError` was called (it is called at most once). */
   #errorReported = false;
+  /**
+   * A write failed: the peer is gone. The write side is done; the read side goes on offering what was
+   * received, and this loss is reported when the input ends (never as a clean `readEof`).
+   */
+  #fault: SansioError | undefined;
+  /**
+   * The input ended while a write was in flight: held back until that write settles. When the peer
+   * resets, one call gets ECONNRESET and the other a plain end (the kernel hands the error out once),
+   * and pull runtimes settle the two in either order: only the write's outcome tells a reset from a FIN.
+   */
+  #eofHeld = false;
   /** Resolves {@link closed}. */
   #settle!: () => void;
   /** Told once when the socket is released (the listener's connection count). */
@@ -175,12 +185,22 @@ export class Driver implements TransportSink, PumpHost, TimekeeperHost, TurnList
   }
 
   eof(): void {
-    this.#reads.eof();
+    if (this.#fault === undefined && this.#writes.state === "io") {
+      this.#eofHeld = true;
+      return;
+    }
+    this.#eofHeld = false;
+    const fault = this.#fault;
+    // After a failed write the input's end is the reset's, not a clean end (the write consumed the
+    // ECONNRESET, the read sees 0): every received byte has been offered, so the loss is reported now.
+    // A reader yielded at this moment gets its buffered bytes first (readEof), then the loss.
+    if (fault && this.#reads.state !== "yielded" && this.#reads.state !== "running") this.#lose(fault);
+    else this.#reads.eof();
   }
 
   error(error: unknown): void {
     if (this.#phase === "releasing" || this.#phase === "released") return;
-    this.fail(toConnectionLost(error, "connection lost"));
+    this.#lose(this.#fault ?? toConnectionLost(error, "connection lost"));
   }
 
   socketClosed(): void {
@@ -188,9 +208,44 @@ export class Driver implements TransportSink, PumpHost, TimekeeperHost, TurnList
     if (this.#phase !== "releasing") {
       // The runtime closed the socket under us (peer reset, runtime timeout...).
       this.#closeReason ??= "lost";
-      this.#report(new ConnectionLostError("the socket was closed before the connection finished"));
+      this.#abandonWrite();
+      this.#report(this.#fault ?? new ConnectionLostError("the socket was closed before the connection finished"));
     }
     this.#release();
+  }
+
+  /** WritePump: a write failed and the connection heard `"closed"`; reading goes on until the input ends. */
+  writeFailed(error: unknown): void {
+    this.#fault ??= toConnectionLost(error, "connection lost while writing");
+    if (this.#eofHeld) this.eof();
+    else if (this.#reads.state === "done") this.#lose(this.#fault);
+  }
+
+  /** WritePump: a write succeeded; an input end held back for it was a clean one. */
+  writeSucceeded(): void {
+    if (this.#eofHeld) this.eof();
+  }
+
+  /**
+   * The peer is gone (reset, or a failed write and then the input's end): a write still in flight hears
+   * `"closed"` first, then the connection hears `error` once, and the socket is torn down.
+   */
+  #lose(error: unknown): void {
+    if (this.#phase !== "running" && this.#phase !== "switching") return;
+    this.#abandonWrite();
+    this.fail(error);
+  }
+
+  /** Tells a write in flight `"closed"` (the connection is lost under it). */
+  #abandonWrite(): void {
+    if (!this.#connection || this.#errorReported) return;
+    this.resumes.enter();
+    try {
+      this.#writes.abandon();
+    } catch {
+      // The connection is being failed anyway; its throw changes nothing.
+    }
+    this.resumes.leave();
   }
 
   // ---- control --------------------------------------------------------------------------------
@@ -279,6 +334,10 @@ export class Driver implements TransportSink, PumpHost, TimekeeperHost, TurnList
 
   sideDone(): void {
     if (this.#reads.state === "done" && this.#writes.state === "done") {
+      if (this.#fault) {
+        this.fail(this.#fault);
+        return;
+      }
       this.#closeReason ??= "graceful";
       this.#teardown(false);
     }

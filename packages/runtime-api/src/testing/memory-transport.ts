@@ -1,4 +1,4 @@
-import { ConnectionClosedError } from "../errors.js";
+import { ConnectionClosedError, ConnectionLostError } from "../errors.js";
 import type { Transport, TransportSink, WriteCallback } from "../transport.js";
 import type { Pipe } from "./pipe.js";
 import type { SeededRandom } from "./random.js";
@@ -50,8 +50,12 @@ export class MemoryTransport implements Transport {
   }
 
   write(iovecs: readonly Uint8Array[], done: WriteCallback): void {
-    if (this.#gone || this.#outbound.readerGone || this.#outbound.ended) {
+    if (this.#gone || this.#outbound.ended) {
       this.#schedule(() => done(new ConnectionClosedError("write on a closed in-memory socket"), 0));
+      return;
+    }
+    if (this.#outbound.readerGone) {
+      this.#schedule(() => done(peerGone(), 0));
       return;
     }
     const written = this.#writeSome(iovecs);
@@ -112,7 +116,7 @@ export class MemoryTransport implements Transport {
     if (!pending) return;
     if (this.#outbound.readerGone) {
       this.#pendingWrite = undefined;
-      this.#schedule(() => pending.done(new ConnectionClosedError("the peer closed the in-memory socket"), 0));
+      this.#schedule(() => pending.done(peerGone(), 0));
       return;
     }
     if (this.#outbound.size >= this.#outbound.capacity) return;
@@ -143,15 +147,6 @@ export class MemoryTransport implements Transport {
   #deliver(): void {
     if (!this.#reading || this.#gone) return;
     const inbound = this.#inbound;
-    const reset = inbound.resetError;
-    if (reset) {
-      if (!this.#errorSent) {
-        this.#errorSent = true;
-        this.#reading = false;
-        this.#sink.error(reset);
-      }
-      return;
-    }
     if (this.pull) {
       const space = this.#sink.space();
       const chunk = inbound.take(Math.min(space.length, this.#size(this.#plan.readSize)));
@@ -169,10 +164,25 @@ export class MemoryTransport implements Transport {
         return;
       }
     }
+    // As on Linux, bytes received before a reset are still read; the reset comes after them.
+    const reset = inbound.resetError;
+    if (reset) {
+      if (!this.#errorSent) {
+        this.#errorSent = true;
+        this.#reading = false;
+        this.#sink.error(reset);
+      }
+      return;
+    }
     if (inbound.ended && !this.#eofSent) {
       this.#eofSent = true;
       this.#reading = false;
       this.#sink.eof();
     }
   }
+}
+
+/** A write to a socket whose peer is gone: a reset, as a TCP write would report it. */
+function peerGone(): ConnectionLostError {
+  return new ConnectionLostError("connection reset by peer (in-memory)", { code: "ECONNRESET" });
 }

@@ -84,12 +84,13 @@ export class Pipe {
     this.reader?.wake();
   }
 
-  /** The writer's side was torn down: the reader sees a reset, queued bytes are dropped. */
+  /**
+   * The writer's side was torn down: the reader sees a reset after the bytes already queued (as on
+   * Linux, where bytes received before a reset stay readable).
+   */
   reset(): void {
     if (this.#reset || (this.#ended && this.#size === 0)) return;
     this.#reset = new ConnectionLostError("connection reset by peer (in-memory)", { code: "ECONNRESET" });
-    this.#clear();
-    this.#size = 0;
     this.reader?.wake();
   }
 
