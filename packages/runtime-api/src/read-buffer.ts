@@ -9,6 +9,14 @@ const NO_STORAGE = new Uint8Array(0);
  */
 export const READ_AHEAD_SIZE = 64 * 1024;
 
+/**
+ * After a pull read that brought at most half of this, with everything consumed, the next read gets
+ * storage of this size (1 KiB) instead of a larger buffer: a connection waiting for its next small
+ * message (an idle keep-alive connection, say) keeps 1 KiB under its pending read, not 16 or 64 KiB.
+ * A read that fills it brings back the initial size.
+ */
+export const QUIET_READ_SIZE = 1024;
+
 /** Throws `RangeError` unless `1 <= initialSize <= maxSize` (integers); undefined means the default. */
 export function checkReadBufferSizes(
   initialSize = DEFAULT_READ_BUFFER_SIZE,
@@ -35,6 +43,9 @@ export function checkReadBufferSizes(
  * Owned storage is allocated when first needed (a push runtime whose chunks are consumed whole never
  * needs it). Pull reads also double it, up to {@link READ_AHEAD_SIZE}, while every read fills all the
  * room offered and the protocol consumes all of it: a flowing stream is read in fewer, larger reads.
+ * A pull read that brings little (at most half of {@link QUIET_READ_SIZE}) and is consumed whole
+ * shrinks it to {@link QUIET_READ_SIZE}, so a quiet connection's pending read holds little memory; a
+ * read that fills that small buffer brings back the initial size.
  */
 export class ReadBuffer {
   /** The limit the driver enforces (bytes the protocol may leave unconsumed). */
@@ -49,6 +60,10 @@ export class ReadBuffer {
   #offered = 0;
   /** The last pull read filled all of the room it was offered. */
   #filledAll = false;
+  /** Bytes the last pull read brought. */
+  #lastRead = 0;
+  /** The owned storage is the small one a quiet connection waits in ({@link QUIET_READ_SIZE}). */
+  #quiet = false;
 
   constructor(initialSize = DEFAULT_READ_BUFFER_SIZE, maxSize = DEFAULT_MAX_READ_BUFFER_SIZE) {
     checkReadBufferSizes(initialSize, maxSize);
@@ -128,6 +143,17 @@ export class ReadBuffer {
       // The last read filled everything it was offered and the protocol took it all: read more at once.
       this.#filledAll = false;
       this.#grow(Math.min(this.#readAhead, size * 2));
+    } else if (this.#filledAll && this.#quiet) {
+      // A read filled the quiet buffer (a message is left over): traffic is back, and so is the usual size.
+      this.#filledAll = false;
+      this.#grow(Math.max(this.#initialSize, QUIET_READ_SIZE * 2));
+    } else if (this.#start === this.#end && this.#lastRead <= QUIET_READ_SIZE / 2 && size > QUIET_READ_SIZE) {
+      // The last read brought little and all of it was consumed: wait for the next one in little memory.
+      this.#owned = new Uint8Array(QUIET_READ_SIZE);
+      this.#bytes = this.#owned;
+      this.#start = 0;
+      this.#end = 0;
+      this.#quiet = true;
     } else if (this.#end === size) {
       if (this.#start > 0) this.#compact();
       else if (size < this.maxSize) this.#grow(Math.min(this.maxSize, size * 2));
@@ -144,6 +170,7 @@ export class ReadBuffer {
     }
     this.#end += n;
     this.#filledAll = n > 0 && n === this.#offered;
+    this.#lastRead = n;
   }
 
   #reserve(extra: number): void {
@@ -171,5 +198,6 @@ export class ReadBuffer {
     this.#start = 0;
     this.#owned = next;
     this.#bytes = next;
+    this.#quiet = false;
   }
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ReadBuffer } from "../src/read-buffer.js";
+import { QUIET_READ_SIZE, ReadBuffer } from "../src/read-buffer.js";
 
 const bytes = fc.uint8Array({ minLength: 0, maxLength: 300 });
 const op = fc.oneof(
@@ -115,5 +115,52 @@ describe("ReadBuffer", () => {
     buffer.commit(buffer.space().length - 1);
     buffer.consume(buffer.length);
     expect(buffer.space().length).toBe(16 * 1024);
+  });
+
+  it("waits for the next read in 1 KiB after a small read was consumed (a quiet connection holds little)", () => {
+    const buffer = new ReadBuffer(16 * 1024, 1 << 20);
+    expect(buffer.space().length).toBe(16 * 1024);
+    buffer.commit(80);
+    buffer.consume(80);
+    expect(buffer.space().length).toBe(QUIET_READ_SIZE);
+    expect(buffer.capacity).toBe(QUIET_READ_SIZE);
+    // More small reads keep the same memory (no allocation per read).
+    const storage = buffer.space();
+    buffer.commit(80);
+    buffer.consume(80);
+    expect(buffer.space().buffer).toBe(storage.buffer);
+  });
+
+  it("keeps a small read's unconsumed bytes, and does not shrink below what a large read needs", () => {
+    const buffer = new ReadBuffer(16 * 1024, 1 << 20);
+    const first = buffer.space();
+    first.set([1, 2, 3]);
+    buffer.commit(3);
+    buffer.consume(1);
+    // Not everything was consumed: nothing shrinks, the tail stays.
+    expect(buffer.space().length).toBeGreaterThan(QUIET_READ_SIZE);
+    expect(view(buffer)).toEqual([2, 3]);
+    buffer.consume(2);
+    buffer.commit(QUIET_READ_SIZE);
+    buffer.consume(QUIET_READ_SIZE);
+    // A read of more than half of 1 KiB: the buffer keeps its size.
+    expect(buffer.space().length).toBe(16 * 1024);
+  });
+
+  it("a read that fills the small buffer brings back the initial size, keeping what was left unconsumed", () => {
+    const buffer = new ReadBuffer(16 * 1024, 1 << 20);
+    buffer.commit(buffer.space().length - 100);
+    buffer.consume(buffer.length);
+    buffer.commit(10);
+    buffer.consume(10);
+    const small = buffer.space();
+    expect(small.length).toBe(QUIET_READ_SIZE);
+    small.fill(7);
+    buffer.commit(QUIET_READ_SIZE);
+    buffer.consume(QUIET_READ_SIZE - 24);
+    const next = buffer.space();
+    expect(buffer.capacity).toBe(16 * 1024);
+    expect(next.length).toBe(16 * 1024 - 24);
+    expect(view(buffer)).toEqual(Array(24).fill(7));
   });
 });
