@@ -1,10 +1,10 @@
-import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.shared.js";
 
 const runtimes = ["node", "deno", "bun", "workers"] as const;
 
-// ESM only. Each file only re-exports an adapter (a dependency, so never bundled): "index.<runtime>" is
-// the uniform `.` export picked by conditions, "<runtime>" the explicit subpath with the adapter's API.
-export default defineConfig({
+// Each file only re-exports an adapter (a dependency, so never bundled): "index.<runtime>" is the
+// uniform `.` export picked by conditions, "<runtime>" the explicit subpath with the adapter's API.
+export default packageConfig({
   entry: Object.fromEntries([
     ["index.default", "src/index.default.ts"],
     ...runtimes.flatMap((name) => [
@@ -12,10 +12,5 @@ export default defineConfig({
       [name, `src/${name}.ts`],
     ]),
   ]),
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  target: "es2022",
   platform: "neutral",
-  sourcemap: true,
 });
