@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { app } from "../../../examples/framework/app.ts";
-import { startWorker, textBinding } from "../../workers/test/miniflare-worker.mjs";
+import { type RunningWorker, startWorker, textBinding } from "../../workers/test/miniflare-worker.mjs";
 import { root, run } from "./support.js";
 
 const example = join(root, "examples", "framework");
@@ -30,7 +30,10 @@ async function serve(command: Command): Promise<{ child: ChildProcess; url: stri
   const child = spawn(program, [...args, "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve.ts did not listen in time:\n${output}`)), LISTEN_LIMIT_MS);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`serve.ts did not listen in time:\n${output}`));
+    }, LISTEN_LIMIT_MS);
     const collect = (chunk: Buffer) => {
       output += chunk;
       const listening = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
@@ -83,17 +86,18 @@ describe.each(runtimes)("on %s", (name, command) => {
 it("on Workers: worker.ts, in workerd, asks the app served here through the framework's client", async () => {
   const listener = await app.listen({ hostname: "127.0.0.1", port: 0 });
   if (listener.address.transport !== "tcp") throw new Error("expected a TCP listener");
-  const worker = await startWorker({
-    entry: join(example, "worker.ts"),
-    env: { TINY_HOST: textBinding("127.0.0.1"), TINY_PORT: textBinding(String(listener.address.port)) },
-  });
+  let worker: RunningWorker | undefined;
   try {
+    worker = await startWorker({
+      entry: join(example, "worker.ts"),
+      env: { TINY_HOST: textBinding("127.0.0.1"), TINY_PORT: textBinding(String(listener.address.port)) },
+    });
     const sum = await worker.fetch("/?path=/add%3Fa%3D2%26b%3D3");
     expect([sum.status, await sum.text()], worker.log()).toEqual([200, "5 (asked from workers)\n"]);
     const hello = await worker.fetch("/?path=/");
     expect([hello.status, await hello.text()]).toEqual([200, "hello from node (asked from workers)\n"]);
   } finally {
-    await worker.stop();
+    await worker?.stop();
     await listener.close({ timeout: 1000 });
   }
 }, 60_000);

@@ -11,7 +11,7 @@ import { UnsupportedError } from "@sansio/runtime-api";
 import { EchoConnection } from "@sansio/runtime-api/conformance";
 import { describe, expect, it } from "vitest";
 import { bundleWorkerCode } from "../../workers/test/bundle-worker.mjs";
-import { startWorker } from "../../workers/test/miniflare-worker.mjs";
+import { type RunningWorker, startWorker } from "../../workers/test/miniflare-worker.mjs";
 import { fixtures, root, run, tagged } from "./support.js";
 
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
@@ -87,13 +87,14 @@ describe("in a bundle for Workers, run in workerd", () => {
 
   it("the Workers adapter: connects out, and listen is UnsupportedError", async () => {
     const listener = await nodeRuntime.listen({ hostname: "127.0.0.1", port: 0 }, () => new EchoConnection());
-    const worker = await startWorker({ code: await bundleWorkerCode(join(fixtures, "worker.mjs")) });
+    let worker: RunningWorker | undefined;
     try {
       if (listener.address.transport !== "tcp") throw new Error("expected a TCP listener");
+      worker = await startWorker({ code: await bundleWorkerCode(join(fixtures, "worker.mjs")) });
       const result = await worker.post("/", { port: listener.address.port }, 30_000);
       expect(result).toEqual({ name: "workers", ...PICKED, listen: "UnsupportedError" });
     } finally {
-      await worker.stop();
+      await worker?.stop();
       await listener.close({ timeout: 1000 });
     }
   }, 60_000);
