@@ -1,24 +1,18 @@
 import {
   abortable,
   type Connection,
-  ConnectionLostError,
   type ConnectOptions,
   checkConnect,
   closeOnAbort,
   describeAddress,
-  errorCode,
   type Session,
   startClientConnection,
   UnsupportedError,
 } from "@sansio/runtime-api";
+import { workersLost } from "./errors.js";
 import { openSession } from "./session.js";
 import { ignoreRejection, type SocketConnector, type WorkersSocket, type WorkersSocketInfo } from "./socket.js";
 import { planTls, type TlsPlan } from "./tls.js";
-
-function lost(what: string, error: unknown): ConnectionLostError {
-  const detail = error instanceof Error ? error.message : String(error);
-  return new ConnectionLostError(`${what}: ${detail}`, { cause: error, code: errorCode(error) });
-}
 
 /** Waits for the socket (and, for a custom server name, the TLS upgrade) to be established. */
 async function establish(
@@ -31,7 +25,7 @@ async function establish(
     info = await socket.opened;
   } catch (error) {
     ignoreRejection(socket.close());
-    throw lost(`connect to ${where} failed`, error);
+    throw workersLost(`connect to ${where} failed`, error);
   }
   if (plan.serverName === undefined) return { socket, info };
   let tls: WorkersSocket | undefined;
@@ -42,7 +36,7 @@ async function establish(
   } catch (error) {
     if (tls) ignoreRejection(tls.close());
     ignoreRejection(socket.close());
-    throw lost(`TLS handshake with ${where} (${plan.serverName}) failed`, error);
+    throw workersLost(`TLS handshake with ${where} (${plan.serverName}) failed`, error);
   }
   return { socket: tls, info };
 }
@@ -68,7 +62,7 @@ export async function connect(
   try {
     socket = open({ hostname, port }, { secureTransport: plan.secureTransport, allowHalfOpen: true }, options);
   } catch (error) {
-    throw lost(`connect to ${where} failed`, error);
+    throw workersLost(`connect to ${where} failed`, error);
   }
   ignoreRejection(socket.closed);
   const cancel = (): void => ignoreRejection(socket.close());

@@ -1,13 +1,12 @@
 import {
   type Connection,
-  ConnectionLostError,
   checkDriveOptions,
   type DriveOptions,
-  errorCode,
   type Session,
   startClientConnection,
 } from "@sansio/runtime-api";
 import { UNKNOWN_ADDRESS } from "./address.js";
+import { workersLost } from "./errors.js";
 import { openSession } from "./session.js";
 import { ignoreRejection, type WorkersSocket, type WorkersSocketInfo } from "./socket.js";
 
@@ -36,11 +35,7 @@ export async function drive(
     info = await socket.opened;
   } catch (error) {
     ignoreRejection(socket.close());
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new ConnectionLostError(`drive: the socket did not open: ${detail}`, {
-      cause: error,
-      code: errorCode(error),
-    });
+    throw workersLost("drive: the socket did not open", error);
   }
   const { driver, session } = openSession(socket, options, info, UNKNOWN_ADDRESS);
   startClientConnection(driver, session, connection);

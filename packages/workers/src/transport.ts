@@ -7,6 +7,7 @@ import {
   type TransportSink,
   type WriteCallback,
 } from "@sansio/runtime-api";
+import { workersLost } from "./errors.js";
 import { ignoreRejection, type WorkersSocket } from "./socket.js";
 
 type State = "open" | "closing" | "closed";
@@ -113,7 +114,7 @@ export class WorkersTransport implements Transport {
 
   #onWriteFailed = (error: unknown): void => {
     const done = this.#endWrite();
-    done?.(error, 0);
+    done?.(workersLost("write failed", error), 0);
   };
 
   /** Forgets the write in flight (its memory goes back to the connection); returns whom to tell. */
@@ -194,7 +195,7 @@ export class WorkersTransport implements Transport {
     this.#readSpace = undefined;
     this.#reading = false;
     if (this.#state !== "open" || this.#retired) return;
-    this.#sink.error(error);
+    this.#sink.error(workersLost("read failed", error));
   };
 
   #release(abortive: boolean): void {

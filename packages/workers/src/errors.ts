@@ -1,0 +1,26 @@
+import { ConnectionLostError, errorCode, lostCode, SansioError } from "@sansio/runtime-api";
+
+/**
+ * workerd's socket errors carry no code, only a message: the messages it gives for the failures other
+ * runtimes name by errno, mapped to that name so a `code` means the same on every runtime.
+ */
+const WORKERD_MESSAGES: readonly (readonly [RegExp, string])[] = [
+  [/network connection lost/i, "ECONNRESET"],
+  [/cannot connect to the specified address|connection refused/i, "ECONNREFUSED"],
+  [/timed out/i, "ETIMEDOUT"],
+];
+
+/** The code of a Workers socket error: the runtime's own when it has one, else from workerd's message. */
+export function workersErrorCode(error: unknown): string | undefined {
+  const code = lostCode(error);
+  if (code !== undefined || !(error instanceof Error)) return code;
+  for (const [pattern, name] of WORKERD_MESSAGES) if (pattern.test(error.message)) return name;
+  return errorCode(error);
+}
+
+/** A Workers socket error as `ConnectionLostError` with its code (sansio errors are kept as they are). */
+export function workersLost(what: string, error: unknown): SansioError {
+  if (error instanceof SansioError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ConnectionLostError(`${what}: ${detail}`, { cause: error, code: workersErrorCode(error) });
+}
