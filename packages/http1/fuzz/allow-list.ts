@@ -120,6 +120,15 @@ export const ALLOWED: readonly Allowed[] = [
     reason:
       "a Content-Length of more than 15 digits (at or above 2^53, beyond exact JavaScript numbers) is refused; llhttp accepts up to 2^64-1",
   },
+  {
+    kinds: ["we-accept-more", "we-accept-fewer", "we-reject-llhttp-accepts", "we-accept-llhttp-rejects"],
+    side: "response",
+    tags: ["method:HEAD"],
+    // llhttp ended the connection after a message that we kept it open after.
+    when: (ours, theirs) => theirs.messages.some((m, i) => !m.keepAlive && ours.messages[i]?.keepAlive === true),
+    reason:
+      "llhttp marks the answer to HEAD as closing the connection when its Transfer-Encoding does not end in chunked (as if a body ran to the close), so node:http reads nothing after it; that answer has no body whatever its fields say (RFC 9112 §6.3), and we read the next response",
+  },
   // ---- we accept what llhttp refuses, as the RFC says ----------------------------------------------
   {
     kinds: ["we-accept-more", "we-accept-llhttp-rejects"],

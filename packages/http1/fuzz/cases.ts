@@ -12,6 +12,8 @@ export interface FuzzCase {
   readonly tags: readonly string[];
   /** The number of messages the case was built from (the client sends one request more than this). */
   readonly messages: number;
+  /** Responses only: the method of the request each final response answers (GET or HEAD), in order. */
+  readonly methods: readonly string[];
 }
 
 /** A piece of a message and the name of where it is (for the tags of mutations at its edges). */
@@ -385,7 +387,7 @@ function request(c: Chooser): Token[] {
 }
 
 /** A response's tokens: status line, framing fields, the body. */
-function response(c: Chooser, last: boolean): Token[] {
+function response(c: Chooser, last: boolean, head: boolean): Token[] {
   const status = c.form("status", "200", 0.15, [
     ["204", "204"],
     ["304", "304"],
@@ -431,7 +433,8 @@ function response(c: Chooser, last: boolean): Token[] {
   const framed = framing(c, body, last);
   tokens.push(...framed.fields);
   tokens.push({ text: eol(c, "head-end"), where: "head-end" });
-  tokens.push(...framed.body);
+  // The answer to HEAD has framing fields but no body (RFC 9110 §9.3.2), unless the server errs.
+  if (!head || c.chance(0.1)) tokens.push(...framed.body);
   return tokens;
 }
 
@@ -444,7 +447,14 @@ function toBytes(tokens: readonly Token[]): Uint8Array {
 }
 
 /** Pipelining, an edge insertion, a truncation: mutations of the whole stream. */
-function finish(c: Chooser, tokens: Token[], messages: number, index: number, seed: number): FuzzCase {
+function finish(
+  c: Chooser,
+  tokens: Token[],
+  messages: number,
+  index: number,
+  seed: number,
+  methods: readonly string[] = [],
+): FuzzCase {
   if (c.chance(0.12)) insertAtEdge(c, tokens);
   let bytes = toBytes(tokens);
   if (c.chance(0.03)) {
@@ -452,7 +462,7 @@ function finish(c: Chooser, tokens: Token[], messages: number, index: number, se
     c.tags.add("truncated");
     bytes = bytes.subarray(0, at);
   }
-  return { seed, index, bytes, tags: [...c.tags].sort(), messages };
+  return { seed, index, bytes, tags: [...c.tags].sort(), messages, methods };
 }
 
 /** Request case `index` of `seed`: one to three pipelined requests, maybe after empty lines. */
@@ -468,13 +478,22 @@ export function requestCase(seed: number, index: number): FuzzCase {
   return finish(c, tokens, count, index, seed);
 }
 
-/** Response case `index` of `seed`: one to three responses in a row (to as many pipelined GETs). */
+/**
+ * Response case `index` of `seed`: one to three responses in a row, to as many pipelined requests,
+ * some of them HEAD (whose response has no body, whatever its framing fields say).
+ */
 export function responseCase(seed: number, index: number): FuzzCase {
   const c = new Chooser(seed, index);
   const count = c.pick([1, 1, 2, 3]);
   const tokens: Token[] = [];
-  for (let i = 0; i < count; i++) tokens.push(...response(c, i === count - 1));
-  return finish(c, tokens, count, index, seed);
+  const methods: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const head = c.chance(0.1 * c.intensity);
+    if (head) c.tags.add("method:HEAD");
+    methods.push(head ? "HEAD" : "GET");
+    tokens.push(...response(c, i === count - 1, head));
+  }
+  return finish(c, tokens, count, index, seed, methods);
 }
 
 /** A case's bytes escaped for a report: printable ASCII as is, everything else as `\r`, `\n`, `\xNN`. */

@@ -64,8 +64,10 @@ export interface Allowed {
   readonly allTags?: readonly string[];
   /** ...and/or our error code must be one of these. */
   readonly ourCodes?: readonly string[];
-  /** ...and/or llhttp's error must start with one of these. */
+  /** ...and/or llhttp's error must start with one of these... */
   readonly theirErrors?: readonly string[];
+  /** ...and/or this must hold of the two outcomes. */
+  readonly when?: (ours: Outcome, theirs: Outcome) => boolean;
   /** Why the difference is right (the RFC section), or why it is harmless. */
   readonly reason: string;
 }
@@ -86,6 +88,7 @@ export function allowedBy(
       (entry.tags === undefined || entry.tags.some((t) => fuzzCase.tags.includes(t))) &&
       (entry.allTags === undefined || entry.allTags.every((t) => fuzzCase.tags.includes(t))) &&
       (entry.ourCodes === undefined || entry.ourCodes.some((c) => ours.reason.startsWith(`${c}:`))) &&
-      (entry.theirErrors === undefined || entry.theirErrors.some((e) => theirs.reason.startsWith(e))),
+      (entry.theirErrors === undefined || entry.theirErrors.some((e) => theirs.reason.startsWith(e))) &&
+      (entry.when === undefined || entry.when(ours, theirs)),
   );
 }

@@ -45,9 +45,12 @@ export interface Summary {
 
 /** The verdict on one case, with both outcomes (for tests that look at a single case). */
 export async function checkCase(side: Side, fuzzCase: FuzzCase) {
-  const theirs = side === "request" ? llhttpRequests(fuzzCase.bytes) : llhttpResponses(fuzzCase.bytes);
+  const theirs =
+    side === "request" ? llhttpRequests(fuzzCase.bytes) : llhttpResponses(fuzzCase.bytes, fuzzCase.methods);
   const ours: Outcome =
-    side === "request" ? await ourRequests(fuzzCase.bytes) : await ourResponses(fuzzCase.bytes, fuzzCase.messages + 1);
+    side === "request"
+      ? await ourRequests(fuzzCase.bytes)
+      : await ourResponses(fuzzCase.bytes, fuzzCase.messages + 1, fuzzCase.methods);
   const verdict = compare(ours, theirs);
   const allowed =
     verdict.kind === "accepted-by-both" || verdict.kind === "rejected-by-both" || verdict.kind === "skipped"

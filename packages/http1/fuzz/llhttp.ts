@@ -58,12 +58,15 @@ export function llhttpRequests(input: Uint8Array): Outcome {
   return run(HTTPParser.REQUEST, input);
 }
 
-/** Parses `input` as the responses node:http's client parser would read (to GET requests), then the end of input. */
-export function llhttpResponses(input: Uint8Array): Outcome {
-  return run(HTTPParser.RESPONSE, input);
+/**
+ * Parses `input` as the responses node:http's client parser would read, then the end of input:
+ * `answering[k]` is the method of the request the k-th final response answers (GET when absent).
+ */
+export function llhttpResponses(input: Uint8Array, answering: readonly string[] = []): Outcome {
+  return run(HTTPParser.RESPONSE, input, answering);
 }
 
-function run(kind: number, input: Uint8Array): Outcome {
+function run(kind: number, input: Uint8Array, answering: readonly string[] = []): Outcome {
   const parser = new HTTPParser();
   parser.initialize(kind, {}, 0, HTTPParser.kLenientNone);
   const messages: Message[] = [];
@@ -76,6 +79,8 @@ function run(kind: number, input: Uint8Array): Outcome {
   let refused: string | null = null;
   let upgrade = false;
   let inMessage = false;
+  /** Final responses seen so far: the index of the request the next one answers. */
+  let finals = 0;
   parser[HTTPParser.kOnHeaders] = (more: string[], url: string) => {
     headers = headers.concat(more);
     flushedUrl += url;
@@ -104,9 +109,15 @@ function run(kind: number, input: Uint8Array): Outcome {
     } else {
       start = String(status);
       if (isUpgrade) upgrade = true;
-      // node's client skips the body of a 1xx and does not count it as the response.
-      if ((status as number) < 200) {
+      // node's client skips the body of a 1xx (100 to 199: statusIsInformational) and does not count
+      // it as the response.
+      if ((status as number) >= 100 && (status as number) < 200) {
         inMessage = false;
+        headers = [];
+        return 1;
+      }
+      // ...and of the answer to HEAD (parserOnIncomingClient returns 1: skip the body).
+      if (answering[finals++] === "HEAD") {
         headers = [];
         return 1;
       }

@@ -131,17 +131,22 @@ function closeDelimited(status: number, headers: HeaderList): boolean {
 }
 
 /**
- * What @sansio/http1's client makes of `input` as the responses to `requests` pipelined GET
- * requests: the responses received whole, and how it ended.
+ * What @sansio/http1's client makes of `input` as the responses to `requests` pipelined requests
+ * (`methods[i]` for the i-th, GET when absent): the responses received whole, and how it ended.
  */
-export async function ourResponses(input: Uint8Array, requests: number): Promise<Outcome> {
+export async function ourResponses(
+  input: Uint8Array,
+  requests: number,
+  methods: readonly string[] = [],
+): Promise<Outcome> {
   const messages: Message[] = [];
   let error: unknown;
   const client = createClientConnection({ host: "a", persistent: true });
   const done: Promise<void>[] = [];
   let chain = Promise.resolve();
   for (let i = 0; i < requests; i++) {
-    const response = client.request({ target: `/${i}` });
+    const method = methods[i] ?? "GET";
+    const response = client.request({ method, target: `/${i}` });
     // Bodies are read in order, so messages are recorded in the order they arrived.
     chain = chain.then(async () => {
       try {
@@ -150,7 +155,7 @@ export async function ourResponses(input: Uint8Array, requests: number): Promise
         messages.push({
           start: String(r.status),
           body: latin1Text(body),
-          keepAlive: keepsAlive(r.version, r.headers) && !closeDelimited(r.status, r.headers),
+          keepAlive: keepsAlive(r.version, r.headers) && (method === "HEAD" || !closeDelimited(r.status, r.headers)),
         });
       } catch (e) {
         if (e instanceof HttpParseError) error ??= e;

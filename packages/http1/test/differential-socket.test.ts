@@ -3,7 +3,7 @@
 // node:http client. What the server's handler receives, and what the client reads, must be what the
 // model says node:http makes of the same bytes.
 import { once } from "node:events";
-import { createServer, get, type IncomingMessage } from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage } from "node:http";
 import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeBytes, requestCase, responseCase } from "../fuzz/cases.js";
@@ -116,13 +116,15 @@ describe("the llhttp model matches node:http over real sockets", () => {
     try {
       for (let index = 0; index < CASES; index++) {
         const fuzzCase = responseCase(SEED, index);
-        const model = llhttpResponses(fuzzCase.bytes);
+        const model = llhttpResponses(fuzzCase.bytes, fuzzCase.methods);
         if (model.end === "skipped") continue;
         payload = fuzzCase.bytes;
         const real = await within(
           new Promise<Seen | null>((resolve) => {
             let answered = false;
-            const request = get({ host: "127.0.0.1", port: peerPort, path: "/", agent: false }, (response) => {
+            const method = fuzzCase.methods[0] ?? "GET";
+            const options = { host: "127.0.0.1", port: peerPort, path: "/", method, agent: false };
+            const request = httpRequest(options, (response) => {
               answered = true;
               void readBody(response).then((body) =>
                 resolve(body === null ? null : { start: String(response.statusCode), body }),
@@ -133,6 +135,7 @@ describe("the llhttp model matches node:http over real sockets", () => {
             request.on("error", () => {
               if (!answered) resolve(null);
             });
+            request.end();
           }),
           5000,
           null,
