@@ -1,7 +1,7 @@
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
 import { errorCode } from "../errors.js";
 import type { ConformanceCase } from "./case.js";
-import { check, eventually, NotApplicable, nameOf, sleep, within } from "./harness.js";
+import { type CaseContext, check, eventually, NotApplicable, nameOf, sleep, within } from "./harness.js";
 import { patternByte } from "./servers.js";
 
 const KiB = 1024;
@@ -197,6 +197,24 @@ async function checkQuietAfter(client: FaultClient, what: string): Promise<void>
   check(client.callsAfterEnd <= 1, `${what}: the driver asked to write ${client.callsAfterEnd} times after the end`);
 }
 
+/** The client writes without pause; the peer sends `reply` bytes, then resets (never reading). */
+async function resetWhileWriting(t: CaseContext, limit: number, tls: boolean): Promise<void> {
+  const reply = 64 * KiB;
+  const client = new FaultClient({ kind: "firehose", block: 64 * KiB });
+  const target = tls ? await t.target({ tls: t.serverTls }) : await t.target();
+  const { session } = await t.connect(target, "fault", { reply, ending: "reset", delay: 200 }, client);
+  await untilFinished(client, limit, "the reset to reach the protocol");
+  await within(session.closed, limit, "session.closed after the reset");
+  const what = `reset while writing${tls ? " over TLS" : ""} (${client.transcript()})`;
+  checkPattern(client, what);
+  check(client.received === reply, `${what}: ${client.received} of the ${reply} bytes sent before the reset`);
+  check(client.closedResults === 1, `${what}: "closed" was reported ${client.closedResults} times`);
+  check(client.eofs === 0, `${what}: a reset was reported as a clean end (readEof)`);
+  checkError(client, "ConnectionLostError", "ECONNRESET", what);
+  check(client.signals[client.signals.length - 1] === "error", `${what}: the error is not the last signal`);
+  await checkQuietAfter(client, what);
+}
+
 /**
  * The fault table (docs/FAULTS.md, `Connection` TSDoc): for each fault, the exact write results, the
  * `reportError` calls and what happens to bytes already received, the same on every runtime (issue 14).
@@ -204,21 +222,11 @@ async function checkQuietAfter(client: FaultClient, what: string): Promise<void>
 export const faultCases: readonly ConformanceCase[] = [
   {
     name: 'fault: peer reset while we write: every byte received is offered, one "closed", then one ECONNRESET',
-    async run(t, limit) {
-      const reply = 64 * KiB;
-      const client = new FaultClient({ kind: "firehose", block: 64 * KiB });
-      const { session } = await t.connect(await t.target(), "fault", { reply, ending: "reset", delay: 200 }, client);
-      await untilFinished(client, limit, "the reset to reach the protocol");
-      await within(session.closed, limit, "session.closed after the reset");
-      const what = `reset while writing (${client.transcript()})`;
-      checkPattern(client, what);
-      check(client.received === reply, `${what}: ${client.received} of the ${reply} bytes sent before the reset`);
-      check(client.closedResults === 1, `${what}: "closed" was reported ${client.closedResults} times`);
-      check(client.eofs === 0, `${what}: a reset was reported as a clean end (readEof)`);
-      checkError(client, "ConnectionLostError", "ECONNRESET", what);
-      check(client.signals[client.signals.length - 1] === "error", `${what}: the error is not the last signal`);
-      await checkQuietAfter(client, what);
-    },
+    run: (t, limit) => resetWhileWriting(t, limit, false),
+  },
+  {
+    name: 'fault: peer reset while we write over TLS: every byte received is offered, one "closed", then one ECONNRESET',
+    run: (t, limit) => resetWhileWriting(t, limit, true),
   },
   {
     name: 'fault: peer reset while idle: every byte received is offered, then one ECONNRESET, no "closed"',
