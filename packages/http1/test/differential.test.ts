@@ -69,6 +69,7 @@ describe("differential: @sansio/http1 against llhttp", () => {
       bytes: bytes("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
       tags: ["host:duplicate"],
       messages: 1,
+      methods: [],
     };
     const { verdict, allowed, ours } = await checkCase("request", duplicateHost);
     expect(verdict.kind).toBe("we-accept-fewer");
