@@ -41,6 +41,17 @@ function keepReadableOnWriteError(socket: Socket): void {
   if (states._readableState) states._readableState.autoDestroy = false;
 }
 
+/**
+ * Takes what a paused socket read ahead before it failed: `read()` still returns buffered chunks after a
+ * destroy, once the readable side is not marked errored. (Whether it also emits them as 'data' depends on
+ * whether 'error' was emitted yet, so the caller stops listening to 'data' first.)
+ */
+function takeReadAhead(socket: Socket, into: (chunk: Uint8Array) => void): void {
+  const readable = (socket as unknown as StreamStates)._readableState;
+  if (readable) readable.errored = null;
+  for (let chunk: Buffer | null = socket.read(); chunk !== null; chunk = socket.read()) into(chunk);
+}
+
 /** A failed write left the readable side errored (it would stop reading): clear that, reading goes on. */
 function resumeReadableAfterWriteError(socket: Socket, error: Error): void {
   const readable = (socket as unknown as StreamStates)._readableState;
@@ -251,6 +262,12 @@ export class NodeTransport implements Transport, OnreadTarget {
     }
     this.#errored = true;
     if (this.#detached || this.#releaseAsked) return;
+    // A paused socket may hold bytes Node read ahead before the reset: read() still hands them out
+    // (as 'data' events, to the driver) after the destroy, and they come before the error.
+    if (!this.#onread) {
+      this.#socket.off("data", NodeTransport.#onData);
+      takeReadAhead(this.#socket, this.#sink.data.bind(this.#sink));
+    }
     // A write in flight learns first that the peer is gone (one "closed" result), then the driver.
     this.#onWritten(error);
     this.#sink.error(error);

@@ -65,6 +65,10 @@ export class Driver implements TransportSink, WritePumpHost, TimekeeperHost, Tur
    * and pull runtimes settle the two in either order: only the write's outcome tells a reset from a FIN.
    */
   #eofHeld = false;
+  /** The input ended in an error while a yielded reader still had bytes to be offered: reported after them. */
+  #lossDue = false;
+  /** The transport reported `socketClosed` while a loss was held back: teardown releases at once. */
+  #socketGone = false;
   /** Resolves {@link closed}. */
   #settle!: () => void;
   /** Told once when the socket is released (the listener's connection count). */
@@ -200,11 +204,25 @@ export class Driver implements TransportSink, WritePumpHost, TimekeeperHost, Tur
 
   error(error: unknown): void {
     if (this.#phase === "releasing" || this.#phase === "released") return;
-    this.#lose(this.#fault ?? toConnectionLost(error, "connection lost"));
+    const lost = this.#fault ?? toConnectionLost(error, "connection lost");
+    if (this.#reads.state === "yielded" && this.#buffer.length > 0) {
+      // Received bytes wait for a yielded reader: the loss is reported once it has been offered them
+      // and asks for more (turnEnded), or once the read side is done (sideDone).
+      this.#fault = lost;
+      this.#lossDue = true;
+      return;
+    }
+    this.#lose(lost);
   }
 
   socketClosed(): void {
     if (this.#phase === "released") return;
+    if (this.#lossDue && this.#phase === "running") {
+      // The socket is gone but a yielded reader has yet to be offered what it received: the loss is
+      // reported after that, and the release follows it (nothing is left to close).
+      this.#socketGone = true;
+      return;
+    }
     if (this.#phase !== "releasing") {
       // The runtime closed the socket under us (peer reset, runtime timeout...).
       this.#closeReason ??= "lost";
@@ -352,6 +370,11 @@ export class Driver implements TransportSink, WritePumpHost, TimekeeperHost, Tur
 
   /** ResumeScheduler: end of a driver turn; the protocol may have a new deadline (one optional method call). */
   turnEnded(): void {
+    if (this.#lossDue && this.#reads.state !== "yielded" && this.#reads.state !== "running") {
+      this.#lossDue = false;
+      this.#lose(this.#fault);
+      return;
+    }
     if (!this.#hasDeadlines || this.#phase !== "running") return;
     try {
       this.time.setDeadline((this.#connection as Connection).nextDeadline?.());
@@ -414,7 +437,7 @@ export class Driver implements TransportSink, WritePumpHost, TimekeeperHost, Tur
     this.#phase = "releasing";
     this.#endSides();
     const transport = this.#transport;
-    if (!transport) {
+    if (!transport || this.#socketGone) {
       this.#release();
       return;
     }
