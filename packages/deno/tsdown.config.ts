@@ -1,3 +1,3 @@
-import { packageConfig } from "../../tsup.shared.js";
+import { packageConfig } from "../../tsdown.shared.ts";
 
 export default packageConfig({ entry: { index: "src/index.ts" } });
