@@ -9,7 +9,10 @@ export type ReadOperation = "read" | "yield" | "close";
 /**
  * What the protocol wants to do with its output next.
  * - `write`: send `iovecs` in order. The memory belongs to the connection; the driver reports with
- *   {@link Connection.reportWriteResult} how many bytes the runtime no longer needs.
+ *   {@link Connection.reportWriteResult} how many bytes the runtime no longer needs. The driver reads
+ *   the `iovecs` array once, when the operation starts (it copies the array of views, not the bytes):
+ *   changing or reusing the array afterwards does not affect this write. The bytes must stay unchanged
+ *   until a result covers them.
  * - `yield`: nothing to send now; register a wake-up with {@link Connection.yieldWriter}.
  * - `close`: the output is complete; the driver half-closes the socket (sends FIN).
  */
@@ -28,7 +31,13 @@ export interface Clock {
   now(): number;
 }
 
-/** Bytes of the last `write` operation the runtime no longer needs, or `"closed"` when the peer is gone. */
+/**
+ * Bytes of the last `write` operation the runtime no longer needs, or `"closed"` when the peer is gone.
+ * `"closed"` comes at most once, for a write that failed (or was in flight when the connection was
+ * lost), always before the error that ends the connection; the driver writes nothing after it and
+ * does not ask `nextWriteOperation` again. It ends the write side only: bytes already received are
+ * still offered. See the fault table on {@link Connection.reportError}.
+ */
 export type WriteResult = number | "closed";
 
 /**
@@ -43,6 +52,7 @@ export type WriteResult = number | "closed";
  * - At most one resume is pending per side; calling a `resume` more than once, or after the
  *   connection closed, is harmless.
  * - After `reportWriteResult("closed")` the driver sends nothing more on this connection.
+ * - Faults give the same calls in the same order on every runtime: see {@link Connection.reportError}.
  */
 export interface Connection {
   /** What the protocol wants to do with its input next. */
@@ -62,7 +72,24 @@ export interface Connection {
   reportWriteResult(result: WriteResult): void;
   /** Called after `nextWriteOperation()` returned `yield`: call `resume` when there may be output. */
   yieldWriter(resume: () => void): void;
-  /** An error from the protocol itself, the runtime's I/O, a timeout or a limit (typed: see errors). */
+  /**
+   * An error from the protocol itself, the runtime's I/O, a timeout or a limit (typed: see errors).
+   * Called at most once, last: nothing is called after it and the socket is released. The fault table
+   * (docs/FAULTS.md), the same on every runtime:
+   *
+   * | fault | write result | this error | bytes already received |
+   * |---|---|---|---|
+   * | peer reset, while writing / idle / reading | `"closed"` once if a write was in flight | `ConnectionLostError`, code `ECONNRESET` | all offered first; never `readEof` |
+   * | peer FIN | none (writes still work) | none | all, then `readEof` once |
+   * | FIN, then our write hits the closed peer | `"closed"` once | `ConnectionLostError`, `ECONNRESET` | all, then `readEof`, then this |
+   * | local `session.close()` | none | `ConnectionClosedError` | no more |
+   * | `idleTimeout` | none | `TimeoutError` | no more |
+   * | TLS failure mid-stream | `"closed"` once if a write was in flight | `ConnectionLostError` | all offered first |
+   *
+   * An input end that arrives while a write is in flight waits for that write (only its outcome tells a
+   * reset from a FIN); a loss that arrives while the reader is yielded with bytes buffered waits until
+   * the reader has been offered them. `EPIPE` counts as `ECONNRESET`.
+   */
   reportError(error: unknown): void;
   /** True once the protocol is finished in both directions. */
   isClosed(): boolean;
