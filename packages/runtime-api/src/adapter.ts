@@ -1,10 +1,18 @@
 // `@sansio/runtime-api/adapter`: what only runtime adapter authors need — the driver core, the listener
 // core, the transport types, the one accept and connect paths and the option checks. Protocol and
 // application authors need none of it: their surface is `@sansio/runtime-api` (`.`).
-export { checkConnect, checkListen, connectAddress, describeAddress, listenAddress } from "./address.js";
+export type { ListenFeatures } from "./address.js";
+export {
+  checkConnect,
+  checkListen,
+  checkMaxConnections,
+  connectAddress,
+  describeAddress,
+  listenAddress,
+} from "./address.js";
 export type { DriverClock, DriverOptions, DriverPhase } from "./driver/index.js";
 export { checkDriveOptions, Driver, monotonicClock } from "./driver/index.js";
-export { errorCode, toConnectionLost } from "./errors.js";
+export { errorCode, lostCode } from "./errors.js";
 export {
   advanceIovecs,
   COALESCE_THRESHOLD,
@@ -13,6 +21,7 @@ export {
   IovecGatherer,
   iovecsLength,
 } from "./iovec.js";
+export type { Admission, ListenerCoreOptions } from "./listener.js";
 export { ListenerCore } from "./listener.js";
 export { checkReadBufferSizes, ReadBuffer } from "./read-buffer.js";
 export type { SessionInfo, StartTlsImpl } from "./session.js";

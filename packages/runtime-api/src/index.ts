@@ -1,12 +1,10 @@
-export type { ListenFeatures } from "./address.js";
-export {
-  checkConnect,
-  checkListen,
-  checkMaxConnections,
-  connectAddress,
-  describeAddress,
-  listenAddress,
-} from "./address.js";
+// `@sansio/runtime-api`: what protocol and application authors use — the Connection and Runtime
+// contracts, the building blocks, the errors, the defaults. Adapter authors' machinery (driver core,
+// listener core, transports) is `@sansio/runtime-api/adapter`.
+
+// For now `.` also re-exports the adapter surface, because the adapters still import it from here.
+// Once they import "@sansio/runtime-api/adapter", this line goes.
+export * from "./adapter.js";
 export * from "./blocks/index.js";
 export type { Clock, Connection, ReadOperation, WriteOperation, WriteResult } from "./connection.js";
 export {
@@ -16,14 +14,10 @@ export {
   DEFAULT_MAX_READ_BUFFER_SIZE,
   DEFAULT_READ_BUFFER_SIZE,
 } from "./defaults.js";
-export type { DriverClock, DriverOptions, DriverPhase } from "./driver/index.js";
-export { checkDriveOptions, Driver, monotonicClock } from "./driver/index.js";
 export {
   AbortedError,
   ConnectionClosedError,
   ConnectionLostError,
-  errorCode,
-  lostCode,
   ReadBufferOverflowError,
   SansioError,
   TimeoutError,
@@ -31,18 +25,7 @@ export {
   UnsupportedError,
 } from "./errors.js";
 export { ForwardingConnection } from "./forwarding-connection.js";
-export {
-  advanceIovecs,
-  COALESCE_THRESHOLD,
-  coalesceIovecs,
-  concatBytes,
-  GATHER_SCRATCH_SIZE,
-  IovecGatherer,
-  iovecsLength,
-} from "./iovec.js";
-export type { Admission, ListenerCoreOptions } from "./listener.js";
-export { ListenerCore } from "./listener.js";
-export { checkReadBufferSizes, ReadBuffer } from "./read-buffer.js";
+export { concatBytes, iovecsLength } from "./iovec.js";
 export type {
   Accept,
   Address,
@@ -61,8 +44,4 @@ export type {
   StartTlsOptions,
   TraceEvent,
 } from "./runtime.js";
-export type { SessionInfo, StartTlsImpl } from "./session.js";
-export { abortable, closeOnAbort, DriverSession, isServerStartTls, throwIfAborted } from "./session.js";
-export { acceptConnection, startClientConnection } from "./start.js";
-export type { Transport, TransportSink, WriteCallback } from "./transport.js";
 export { UpgradableConnection } from "./upgradable.js";
