@@ -3,7 +3,8 @@
 //      (manifest.mjs), versioned together, and the release changesets would make (the first is 0.1.0);
 //   2. `npm pack` of every package (the dist `npm run build` made): what each tarball holds;
 //   3. publint --strict and are-the-types-wrong (esm-only profile) on each tarball;
-//   4. `deno publish --dry-run` of each package (JSR: types, slow types, exports to the sources);
+//   4. `deno publish --dry-run` of the packages as one Deno workspace (JSR: types, slow types, exports
+//      to the sources);
 //   5. the tarballs installed into a scratch project OUTSIDE the workspace (npm install, served from
 //      npm's cache when it can be) and imported there on Node 24, Node 22, the system Node 20 (when
 //      there is one), Deno and Bun (consumer/smoke.mjs: imports, one copy of each class, a loopback
@@ -157,19 +158,22 @@ try {
 
   phaseDone("publint and attw");
 
-  // 4. deno publish --dry-run (the sources use .js specifiers for .ts files: --sloppy-imports).
-  const publishes = await pool(packages, async (pkg) => ({
-    pkg,
-    result: await run(bin("deno"), ["publish", "--dry-run", "--allow-dirty", "--sloppy-imports"], {
-      cwd: pkg.path,
-      env: { ...ENV, NO_COLOR: "1" },
-    }),
-  }));
-  for (const { pkg, result } of publishes) {
-    const output = `${result.stdout}${result.stderr}`.replace(/^\s*file:\/\/\S+.*\n/gm, "");
-    report(!result.failed, `deno publish --dry-run ${pkg.manifest.name}`, result.failed ? tail(output, 30) : "");
-  }
-
+  // 4. deno publish --dry-run, from the root: Deno publishes the packages with a JSR config as one
+  // workspace (their imports of each other become jsr: dependencies), type-checking them together.
+  // The sources use .js specifiers for .ts files: --sloppy-imports.
+  const publish = await run(bin("deno"), ["publish", "--dry-run", "--allow-dirty", "--sloppy-imports"], {
+    env: { ...ENV, NO_COLOR: "1" },
+  });
+  const publishOutput = `${publish.stdout}${publish.stderr}`;
+  const simulated = [...publishOutput.matchAll(/Simulating publish of (@sansio\/[\w-]+)@/g)].map((m) => m[1]);
+  const unpublished = packages.filter((p) => !simulated.includes(p.manifest.name)).map((p) => p.manifest.name);
+  report(
+    !publish.failed && unpublished.length === 0,
+    `deno publish --dry-run (${simulated.length} packages: ${simulated.join(", ")})`,
+    publish.failed || unpublished.length > 0
+      ? `${unpublished.length > 0 ? `not published: ${unpublished.join(", ")}\n` : ""}${tail(publishOutput.replace(/^\s*file:\/\/\S+.*\n/gm, ""), 30)}`
+      : "",
+  );
   phaseDone("deno publish --dry-run");
 
   // 5. A scratch project outside the workspace installs the tarballs and imports them on every runtime.

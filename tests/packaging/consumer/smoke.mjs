@@ -55,6 +55,15 @@ const outside = await workers.runtime
   );
 check(outside instanceof api.UnsupportedError, `@sansio/workers connect outside workerd: ${outside}`);
 check(outside instanceof api.SansioError, "UnsupportedError is a SansioError");
+check(/outside Cloudflare Workers/.test(outside.message), `the error says why: ${outside.message}`);
+const noListen = await workers.runtime
+  .listen({ port: 0 }, () => new conformance.EchoConnection())
+  .then(
+    () => undefined,
+    (error) => error,
+  );
+check(noListen instanceof api.UnsupportedError, `@sansio/workers listen: ${noListen}`);
+check(typeof workers.drive === "function" && workers.runtime.name === "workers", "@sansio/workers exports");
 
 // require() of the ESM build gives the same module instance on Node (>= 20.19 and 22.12 require ESM).
 let required = "n/a";
