@@ -1,4 +1,4 @@
-import { ConnectionLostError, type Session, toConnectionLost } from "@sansio/runtime-api";
+import { ConnectionLostError, lostCode, type Session, toConnectionLost } from "@sansio/runtime-api";
 import { type BunSocket, SocketEvents } from "./socket-events.js";
 import { handshakeError } from "./tls.js";
 
@@ -83,7 +83,7 @@ export class ConnectAttempt extends SocketEvents {
     this.#reject(
       new ConnectionLostError("connect failed: the socket closed before it was established", {
         cause: error,
-        code: (error as { code?: string } | undefined)?.code,
+        code: lostCode(error),
       }),
     );
   }

@@ -1,4 +1,4 @@
-import { ConnectionLostError, errorCode } from "@sansio/runtime-api";
+import { ConnectionLostError, lostCode } from "@sansio/runtime-api";
 import { type BunSocket, SocketEvents } from "./socket-events.js";
 import { handshakeError } from "./tls.js";
 
@@ -43,9 +43,7 @@ export class TlsUpgrade extends SocketEvents {
   override onError(_socket: BunSocket, error: Error): void {
     if (this.#done) return;
     this.#done = true;
-    this.#reject(
-      new ConnectionLostError(`startTls failed: ${error.message}`, { cause: error, code: errorCode(error) }),
-    );
+    this.#reject(new ConnectionLostError(`startTls failed: ${error.message}`, { cause: error, code: lostCode(error) }));
   }
 
   override onClose(socket: BunSocket, error: Error | undefined): void {
@@ -54,7 +52,7 @@ export class TlsUpgrade extends SocketEvents {
       this.#reject(
         new ConnectionLostError("startTls failed: the socket closed during the TLS handshake", {
           cause: error,
-          code: errorCode(error),
+          code: lostCode(error),
         }),
       );
     }

@@ -1,7 +1,7 @@
 import {
   type ClientTlsOptions,
   ConnectionLostError,
-  errorCode,
+  lostCode,
   type Pem,
   type ServerTlsOptions,
 } from "@sansio/runtime-api";
@@ -60,5 +60,5 @@ export function serverTlsOptions(tls: ServerTlsOptions): TLSOptions {
 /** The error for a refused TLS handshake (certificate not trusted, wrong name...), Bun's error as `cause`. */
 export function handshakeError(what: string, error: Error | null): ConnectionLostError {
   const detail = error?.message ?? "the TLS handshake failed";
-  return new ConnectionLostError(`${what}: TLS handshake failed: ${detail}`, { cause: error, code: errorCode(error) });
+  return new ConnectionLostError(`${what}: TLS handshake failed: ${detail}`, { cause: error, code: lostCode(error) });
 }

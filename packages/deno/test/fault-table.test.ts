@@ -14,5 +14,5 @@ Deno.test("the fault table holds on Deno", async () => {
   if (skipped.length !== 1 || !skipped[0]?.includes("reset while idle")) {
     throw new Error(`unexpected n.a. cases: ${JSON.stringify(skipped)}`);
   }
-  if (results.length < 8) throw new Error(`only ${results.length} fault cases ran`);
+  if (results.length < 9) throw new Error(`only ${results.length} fault cases ran`);
 });

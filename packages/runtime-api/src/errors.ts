@@ -79,14 +79,61 @@ export function errorCode(error: unknown): string | undefined {
 }
 
 /**
- * The `code` of a connection lost to the peer: {@link errorCode}, except that a broken pipe counts as a
- * reset. The driver never writes after its own FIN, so `EPIPE` means the peer reset the connection and
- * another call (a read, or an earlier write) consumed the `ECONNRESET`: which call sees which is kernel
- * timing, and the protocol must not see a difference.
+ * The code of a refused TLS handshake whose reason the runtime does not tell (workerd: "internal
+ * error"). Where the reason is known, the code names it (see {@link lostCode}).
+ */
+export const TLS_HANDSHAKE_REFUSED = "ERR_TLS_HANDSHAKE";
+
+/**
+ * One code per reason a TLS handshake is refused, whatever the runtime says: OpenSSL's many names for
+ * an untrusted chain (Node, Bun), rustls' `invalid peer certificate: ...` messages (Deno), and the
+ * errors of a peer that does not speak TLS at all.
+ */
+const TLS_CODES: Readonly<Record<string, string>> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "CERT_UNTRUSTED",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "CERT_UNTRUSTED",
+  SELF_SIGNED_CERT_IN_CHAIN: "CERT_UNTRUSTED",
+  UNABLE_TO_GET_ISSUER_CERT: "CERT_UNTRUSTED",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "CERT_UNTRUSTED",
+  CERT_UNTRUSTED: "CERT_UNTRUSTED",
+  ERR_TLS_CERT_ALTNAME_INVALID: "ERR_TLS_CERT_ALTNAME_INVALID",
+  CERT_HAS_EXPIRED: "CERT_HAS_EXPIRED",
+  CERT_NOT_YET_VALID: "CERT_NOT_YET_VALID",
+  ERR_SSL_WRONG_VERSION_NUMBER: "EPROTO",
+  ERR_SSL_PACKET_LENGTH_TOO_LONG: "EPROTO",
+  ERR_SSL_UNSUPPORTED_PROTOCOL: "EPROTO",
+  ERR_SSL_HTTP_REQUEST: "EPROTO",
+  EPROTO: "EPROTO",
+};
+
+/** rustls' (Deno's) messages for the same reasons (its errors are all `InvalidData`). */
+const TLS_MESSAGES: readonly (readonly [RegExp, string])[] = [
+  [/UnknownIssuer|BadSignature|UnknownCA|self[- ]signed/i, "CERT_UNTRUSTED"],
+  [/NotValidForName|not valid for name/i, "ERR_TLS_CERT_ALTNAME_INVALID"],
+  [/\bExpired\b/, "CERT_HAS_EXPIRED"],
+  [/NotValidYet/, "CERT_NOT_YET_VALID"],
+  [/corrupt message|InvalidContentType|wrong version number|packet length too long/i, "EPROTO"],
+];
+
+/**
+ * The `code` of a connection lost to the peer: {@link errorCode}, with two normalisations so the same
+ * failure has the same code on every runtime:
+ * - a broken pipe counts as a reset. The driver never writes after its own FIN, so `EPIPE` means the
+ *   peer reset the connection and another call (a read, or an earlier write) consumed the
+ *   `ECONNRESET`: which call sees which is kernel timing, and the protocol must not see a difference;
+ * - a refused TLS handshake has one code per reason: `CERT_UNTRUSTED` (unknown CA, self-signed,
+ *   incomplete chain), `ERR_TLS_CERT_ALTNAME_INVALID` (wrong host name), `CERT_HAS_EXPIRED`,
+ *   `CERT_NOT_YET_VALID`, and `EPROTO` (the peer does not speak TLS).
  */
 export function lostCode(error: unknown): string | undefined {
   const code = errorCode(error);
-  return code === "EPIPE" ? "ECONNRESET" : code;
+  if (code === "EPIPE") return "ECONNRESET";
+  const tls = code === undefined ? undefined : TLS_CODES[code];
+  if (tls !== undefined) return tls;
+  if (error instanceof Error && (code === undefined || code === "InvalidData" || code.startsWith("ERR_SSL"))) {
+    for (const [pattern, name] of TLS_MESSAGES) if (pattern.test(error.message)) return name;
+  }
+  return code;
 }
 
 /** Wraps a runtime I/O error as a {@link ConnectionLostError} (code from {@link lostCode}), keeping sansio errors as they are. */

@@ -21,6 +21,7 @@ export {
   ReadBufferOverflowError,
   SansioError,
   TimeoutError,
+  TLS_HANDSHAKE_REFUSED,
   toConnectionLost,
   UnsupportedError,
 } from "./errors.js";

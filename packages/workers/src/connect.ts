@@ -9,7 +9,7 @@ import {
   startClientConnection,
   UnsupportedError,
 } from "@sansio/runtime-api";
-import { workersLost } from "./errors.js";
+import { handshakeRefused, workersLost } from "./errors.js";
 import { openSession } from "./session.js";
 import { ignoreRejection, type SocketConnector, type WorkersSocket, type WorkersSocketInfo } from "./socket.js";
 import { planTls, type TlsPlan } from "./tls.js";
@@ -25,7 +25,9 @@ async function establish(
     info = await socket.opened;
   } catch (error) {
     ignoreRejection(socket.close());
-    throw workersLost(`connect to ${where} failed`, error);
+    const lost = workersLost(`connect to ${where} failed`, error);
+    // workerd hides why a handshake was refused ("internal error; reference = ..."): say only that it was.
+    throw plan.secureTransport === "on" ? handshakeRefused(lost) : lost;
   }
   if (plan.serverName === undefined) return { socket, info };
   let tls: WorkersSocket | undefined;
@@ -36,7 +38,7 @@ async function establish(
   } catch (error) {
     if (tls) ignoreRejection(tls.close());
     ignoreRejection(socket.close());
-    throw workersLost(`TLS handshake with ${where} (${plan.serverName}) failed`, error);
+    throw handshakeRefused(workersLost(`TLS handshake with ${where} (${plan.serverName}) failed`, error));
   }
   return { socket: tls, info };
 }

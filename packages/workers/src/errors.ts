@@ -1,4 +1,4 @@
-import { ConnectionLostError, errorCode, lostCode, SansioError } from "@sansio/runtime-api";
+import { ConnectionLostError, errorCode, lostCode, SansioError, TLS_HANDSHAKE_REFUSED } from "@sansio/runtime-api";
 
 /**
  * workerd's socket errors carry no code, only a message: the messages it gives for the failures other
@@ -23,4 +23,13 @@ export function workersLost(what: string, error: unknown): SansioError {
   if (error instanceof SansioError) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new ConnectionLostError(`${what}: ${detail}`, { cause: error, code: workersErrorCode(error) });
+}
+
+/**
+ * A failed TLS connect whose reason workerd did not say (its errors read "internal error; reference =
+ * ..."): coded {@link TLS_HANDSHAKE_REFUSED}. A known code (a refused TCP connect, say) is kept.
+ */
+export function handshakeRefused(error: SansioError): SansioError {
+  if (!(error instanceof ConnectionLostError) || error.code !== undefined) return error;
+  return new ConnectionLostError(error.message, { cause: error.cause, code: TLS_HANDSHAKE_REFUSED });
 }

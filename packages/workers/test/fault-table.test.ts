@@ -28,7 +28,11 @@ it("the fault table holds inside workerd", async () => {
     conformanceRequest(peer, tls, { only: ["fault:"] }),
     120_000,
   );
-  const problems = results.filter((r) => r.status !== "pass");
+  // The TLS refusal case cannot run here: the global outbound does not reach loopback, workerd does not
+  // say why it refused a handshake, and the plain-text server would have to be in this Worker.
+  const problems = results.filter(
+    (r) => r.status !== "pass" && !(r.status === "n.a." && r.name.includes("TLS handshake")),
+  );
   expect(problems, JSON.stringify(problems, null, 2)).toEqual([]);
-  expect(results.length).toBeGreaterThanOrEqual(7);
+  expect(results.length).toBeGreaterThanOrEqual(9);
 }, 180_000);

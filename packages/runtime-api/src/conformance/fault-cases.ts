@@ -1,6 +1,8 @@
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
-import { errorCode } from "../errors.js";
+import { errorCode, TLS_HANDSHAKE_REFUSED } from "../errors.js";
+import type { ConnectOptions } from "../runtime.js";
 import type { ConformanceCase } from "./case.js";
+import { PlainSpeaker } from "./fault-servers.js";
 import { type CaseContext, check, eventually, NotApplicable, nameOf, sleep, within } from "./harness.js";
 import { patternByte } from "./servers.js";
 
@@ -215,6 +217,28 @@ async function resetWhileWriting(t: CaseContext, limit: number, tls: boolean): P
   await checkQuietAfter(client, what);
 }
 
+/** Connects expecting a rejection; resolves with the error (or undefined when it connected). */
+function refusal(t: CaseContext, options: ConnectOptions, limit: number): Promise<unknown> {
+  return within(
+    t.connectRaw(options, new FaultClient({ kind: "idle", padding: 0 })).then(
+      () => undefined,
+      (e: unknown) => e,
+    ),
+    limit,
+    "the TLS handshake to be refused",
+  );
+}
+
+/** What is wrong with a refused TLS connect: it must be `ConnectionLostError` with the code of its reason. */
+function refusalProblems(error: unknown, code: string, what: string): string[] {
+  if (error === undefined) return [`${what} was accepted`];
+  if (nameOf(error) !== "ConnectionLostError") return [`${what}: rejected with ${nameOf(error)}`];
+  const got = (error as { code?: unknown }).code;
+  if (got === code) return [];
+  const message = error instanceof Error ? error.message : String(error);
+  return [`${what}: code ${String(got)}, expected ${code} ("${message}", cause: ${causeOf(error)})`];
+}
+
 /**
  * The fault table (docs/FAULTS.md, `Connection` TSDoc): for each fault, the exact write results, the
  * `reportError` calls and what happens to bytes already received, the same on every runtime (issue 14).
@@ -338,6 +362,51 @@ export const faultCases: readonly ConformanceCase[] = [
       check(client.eofs === 0, `${what}: readEof after a timeout`);
       checkError(client, "TimeoutError", undefined, what);
       await checkQuietAfter(client, what);
+    },
+  },
+  {
+    name: "fault: TLS handshake refusals: one code per reason (untrusted, wrong host name, not TLS at all)",
+    async run(t, limit) {
+      const target = await t.target({ tls: t.serverTls });
+      const address = target.address;
+      if (address.transport !== "tcp") throw new Error("expected TCP");
+      const where = { hostname: "127.0.0.1", port: address.port };
+      const problems: string[] = [];
+      const skipped: string[] = [];
+      const expect = async (options: ConnectOptions, code: string, what: string): Promise<void> => {
+        const error = await refusal(t, options, limit);
+        const got = (error as { code?: unknown } | undefined)?.code;
+        // The TLS port listens: "refused" means the runtime could not reach it with these options (Workers'
+        // global outbound, the only way to use the public roots there, may not reach loopback).
+        if (got === "ECONNREFUSED") skipped.push(`${what}: the runtime cannot reach the server this way`);
+        // A runtime that does not tell why (workerd) says only that the handshake was refused.
+        else if (got === TLS_HANDSHAKE_REFUSED && nameOf(error) === "ConnectionLostError") {
+          skipped.push(`${what}: the runtime does not tell the reason (${TLS_HANDSHAKE_REFUSED})`);
+        } else problems.push(...refusalProblems(error, code, what));
+      };
+      await expect({ ...where, tls: true }, "CERT_UNTRUSTED", "a certificate from an unknown CA");
+      await expect(
+        { ...where, tls: { ...t.clientTls, serverName: "wrong.sansio.invalid" } },
+        "ERR_TLS_CERT_ALTNAME_INVALID",
+        "a certificate for another host name",
+      );
+      // A port that answers in plain text (needs a server in this process).
+      try {
+        const plain = await t.serverRuntime.listen({ hostname: "127.0.0.1", port: 0 }, () => new PlainSpeaker());
+        t.listeners.push(plain);
+        const at = plain.address;
+        if (at.transport !== "tcp") throw new Error("expected TCP");
+        await expect(
+          { hostname: "127.0.0.1", port: at.port, tls: t.clientTls },
+          "EPROTO",
+          "a server that does not speak TLS",
+        );
+      } catch (error) {
+        if (!(error instanceof NotApplicable)) throw error;
+        skipped.push(`a server that does not speak TLS: ${error.message}`);
+      }
+      check(problems.length === 0, problems.join("; "));
+      if (skipped.length === 3) throw new NotApplicable(skipped.join("; "));
     },
   },
   {

@@ -14,7 +14,7 @@ function num(params: ServerParams, key: string, fallback: number): number {
  * - `"reset"`: waits `delay` ms and closes the session abortively. It never reads, so what the client
  *   sent is still unread in the kernel and closing sends a reset on every runtime (Deno has no other
  *   way to send one);
- * - `"reset-midway"`: the same, but as soon as `after` bytes were written, with more still queued;
+ * - `"reset-midway"`: the same, but at once after `after` bytes were written, with more to send;
  * - `"fin"`: half-closes (FIN), then reads to the client's EOF and closes;
  * - `"silent"`: does nothing more until the client goes away.
  */
@@ -66,6 +66,9 @@ export class FaultPeer implements Connection {
 
   nextWriteOperation(): WriteOperation {
     if (this.#closed) return { kind: "close" };
+    // Past `after`, the midway reset is due: write no more (a fast reader would otherwise take the rest
+    // before the close runs, every write completing at once).
+    if (this.#resetArmed && this.#ending === "reset-midway") return { kind: "yield" };
     if (this.#written < this.#reply) {
       const at = this.#written;
       const length = Math.min(64 * 1024, this.#reply - at);
@@ -128,4 +131,37 @@ export function faultServerFactories(): Record<string, ServerFactory> {
   return {
     fault: (params, { session, record }) => new FaultPeer(params, session, record),
   };
+}
+
+/** Speaks plain text first and closes: what a TLS client meets when it dials a non-TLS port. */
+export class PlainSpeaker implements Connection {
+  #sent = false;
+  readonly #text = new TextEncoder().encode("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+
+  nextReadOperation(): ReadOperation {
+    return this.#sent ? "close" : "yield";
+  }
+  read(_buffer: Uint8Array, _offset: number, length: number): number {
+    return length;
+  }
+  readEof(_buffer: Uint8Array, _offset: number, length: number): number {
+    return length;
+  }
+  yieldReader(): void {}
+  nextWriteOperation(): WriteOperation {
+    return this.#sent ? { kind: "close" } : { kind: "write", iovecs: [this.#text] };
+  }
+  reportWriteResult(result: WriteResult): void {
+    if (result === "closed" || result >= this.#text.length) this.#sent = true;
+  }
+  yieldWriter(): void {}
+  reportError(): void {
+    this.#sent = true;
+  }
+  isClosed(): boolean {
+    return this.#sent;
+  }
+  shutdown(): void {
+    this.#sent = true;
+  }
 }
