@@ -84,7 +84,7 @@ export interface Connection {
    * | FIN, then our write hits the closed peer | `"closed"` once | `ConnectionLostError`, `ECONNRESET` | all, then `readEof`, then this |
    * | local `session.close()` | none | `ConnectionClosedError` | no more |
    * | `idleTimeout` | none | `TimeoutError` | no more |
-   * | TLS failure mid-stream | `"closed"` once if a write was in flight | `ConnectionLostError` | all offered first |
+   * | TLS failure mid-stream | `"closed"` once if a write was in flight | `ConnectionLostError`, `EPROTO` | all offered first |
    *
    * An input end that arrives while a write is in flight waits for that write (only its outcome tells a
    * reset from a FIN); a loss that arrives while the reader is yielded with bytes buffered waits until

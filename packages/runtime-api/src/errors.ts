@@ -112,7 +112,10 @@ const TLS_MESSAGES: readonly (readonly [RegExp, string])[] = [
   [/NotValidForName|not valid for name/i, "ERR_TLS_CERT_ALTNAME_INVALID"],
   [/\bExpired\b/, "CERT_HAS_EXPIRED"],
   [/NotValidYet/, "CERT_NOT_YET_VALID"],
-  [/corrupt message|InvalidContentType|wrong version number|packet length too long/i, "EPROTO"],
+  [
+    /corrupt message|InvalidContentType|wrong version number|packet length too long|bad ?record ?mac|DecryptError|cannot decrypt/i,
+    "EPROTO",
+  ],
 ];
 
 /**
@@ -123,7 +126,7 @@ const TLS_MESSAGES: readonly (readonly [RegExp, string])[] = [
  *   `ECONNRESET`: which call sees which is kernel timing, and the protocol must not see a difference;
  * - a refused TLS handshake has one code per reason: `CERT_UNTRUSTED` (unknown CA, self-signed,
  *   incomplete chain), `ERR_TLS_CERT_ALTNAME_INVALID` (wrong host name), `CERT_HAS_EXPIRED`,
- *   `CERT_NOT_YET_VALID`, and `EPROTO` (the peer does not speak TLS).
+ *   `CERT_NOT_YET_VALID`, and `EPROTO` (the peer does not speak TLS, or a record fails mid-stream).
  */
 export function lostCode(error: unknown): string | undefined {
   const code = errorCode(error);
@@ -133,7 +136,8 @@ export function lostCode(error: unknown): string | undefined {
   if (error instanceof Error && (code === undefined || code === "InvalidData" || code.startsWith("ERR_SSL"))) {
     for (const [pattern, name] of TLS_MESSAGES) if (pattern.test(error.message)) return name;
   }
-  return code;
+  // Any other failure of OpenSSL's record layer (a corrupt or forged record mid-stream) is a protocol error.
+  return code?.startsWith("ERR_SSL_") ? "EPROTO" : code;
 }
 
 /** Wraps a runtime I/O error as a {@link ConnectionLostError} (code from {@link lostCode}), keeping sansio errors as they are. */
