@@ -2,8 +2,9 @@
 // then resets (SO_LINGER 0, `resetAndDestroy()`) while our protocol is still writing. Runtime-agnostic
 // (the peer is `node:net`, which Bun and Deno also provide), so each adapter's tests can run it.
 import * as net from "node:net";
-import type { Connection, ReadOperation, Runtime, Session, WriteOperation, WriteResult } from "@sansio/runtime-api";
+import type { Runtime, Session, WriteOperation } from "@sansio/runtime-api";
 import { within as bounded } from "@sansio/runtime-api/conformance";
+import { FaultRecorder } from "./fault-recorder.js";
 
 const PING = new TextEncoder().encode("PING\r\n");
 const PONG = "+PONG\r\n";
@@ -23,76 +24,37 @@ export interface Transcript {
  * `readLate` it reads nothing until its write fails (a client busy writing), so the replies wait in the
  * kernel when the reset comes.
  */
-class Pipeliner implements Connection {
-  readonly signals: string[] = [];
-  readonly errors: unknown[] = [];
-  received = 0;
-  closedResults = 0;
-  eofs = 0;
+class Pipeliner extends FaultRecorder {
   writesAfterClosed = 0;
-  readonly ended: Promise<void>;
   readonly #batch: Uint8Array;
-  #closed = false;
-  #failed = false;
-  #end!: () => void;
   readonly #readLate: boolean;
   #readResume: (() => void) | undefined;
 
   constructor(readLate: boolean) {
+    super();
     this.#readLate = readLate;
     const batch = new Uint8Array(PING.length * 174_763); // ~1 MiB of PINGs
     for (let at = 0; at + PING.length <= batch.length; at += PING.length) batch.set(PING, at);
     this.#batch = batch;
-    this.ended = new Promise((resolve) => {
-      this.#end = resolve;
-    });
   }
-  nextReadOperation(): ReadOperation {
-    if (this.#failed || this.eofs > 0) return "close";
-    return this.#readLate && !this.#closed ? "yield" : "read";
+  protected override readerWaits(): boolean {
+    return this.#readLate && this.closedResults === 0;
   }
-  read(_buffer: Uint8Array, _offset: number, length: number): number {
-    this.received += length;
-    if (this.signals[this.signals.length - 1] !== "bytes") this.signals.push("bytes");
-    return length;
-  }
-  readEof(_buffer: Uint8Array, _offset: number, length: number): number {
-    this.received += length;
-    this.eofs++;
-    this.signals.push("eof");
-    this.#end();
-    return length;
-  }
-  yieldReader(resume: () => void): void {
+  override yieldReader(resume: () => void): void {
     this.#readResume = resume;
   }
   nextWriteOperation(): WriteOperation {
-    if (this.#closed) {
+    if (this.closedResults > 0) {
       this.writesAfterClosed++;
       return { kind: "close" };
     }
     return { kind: "write", iovecs: [this.#batch] };
   }
-  reportWriteResult(result: WriteResult): void {
-    if (result !== "closed") return;
-    this.closedResults++;
-    this.signals.push("closed");
-    this.#closed = true;
+  protected override writeClosed(): void {
     const resume = this.#readResume;
     this.#readResume = undefined;
     resume?.();
   }
-  yieldWriter(): void {}
-  reportError(error: unknown): void {
-    this.errors.push(error);
-    this.signals.push("error");
-    this.#failed = true;
-    this.#end();
-  }
-  isClosed(): boolean {
-    return this.#failed || (this.eofs > 0 && this.#closed);
-  }
-  shutdown(): void {}
 }
 
 /**
@@ -129,7 +91,7 @@ export async function redisScenario(
     await bounded(client.ended, 20_000, "the reset to reach the protocol");
     await bounded(session.closed, 20_000, "session.closed after the reset");
     return {
-      signals: client.signals.join(" "),
+      signals: client.transcript(),
       received: client.received,
       closedResults: client.closedResults,
       errors: client.errors,
@@ -168,7 +130,7 @@ export async function redisScenarioServer(runtime: Runtime, replies: number, set
     await bounded(victim.ended, 20_000, "the reset to reach the protocol");
     await bounded(sessions[0]?.closed ?? Promise.reject(new Error("no session")), 20_000, "session.closed");
     return {
-      signals: victim.signals.join(" "),
+      signals: victim.transcript(),
       received: victim.received,
       closedResults: victim.closedResults,
       errors: victim.errors,

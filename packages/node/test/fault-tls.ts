@@ -3,55 +3,15 @@
 // (the peer is `node:net` + `node:tls`), so each adapter's tests can run it.
 import * as net from "node:net";
 import * as tls from "node:tls";
-import type { Connection, ReadOperation, Runtime, WriteOperation, WriteResult } from "@sansio/runtime-api";
+import type { Runtime, WriteOperation } from "@sansio/runtime-api";
 import { within } from "@sansio/runtime-api/conformance";
+import { FaultRecorder } from "./fault-recorder.js";
 
-/** Reads everything; records what the driver told it. */
-class Reader implements Connection {
-  readonly signals: string[] = [];
-  readonly errors: unknown[] = [];
-  received = 0;
-  readonly ended: Promise<void>;
-  #done = false;
-  #end!: () => void;
-  constructor() {
-    this.ended = new Promise((resolve) => {
-      this.#end = resolve;
-    });
-  }
-  nextReadOperation(): ReadOperation {
-    return this.#done ? "close" : "read";
-  }
-  read(_buffer: Uint8Array, _offset: number, length: number): number {
-    this.received += length;
-    if (this.signals[this.signals.length - 1] !== "bytes") this.signals.push("bytes");
-    return length;
-  }
-  readEof(_buffer: Uint8Array, _offset: number, length: number): number {
-    this.received += length;
-    this.signals.push("eof");
-    this.#done = true;
-    this.#end();
-    return length;
-  }
-  yieldReader(): void {}
+/** Reads everything and writes nothing. */
+class Reader extends FaultRecorder {
   nextWriteOperation(): WriteOperation {
     return { kind: "yield" };
   }
-  reportWriteResult(result: WriteResult): void {
-    if (result === "closed") this.signals.push("closed");
-  }
-  yieldWriter(): void {}
-  reportError(error: unknown): void {
-    this.errors.push(error);
-    this.signals.push("error");
-    this.#done = true;
-    this.#end();
-  }
-  isClosed(): boolean {
-    return this.#done;
-  }
-  shutdown(): void {}
 }
 
 /**
@@ -95,8 +55,8 @@ export async function corruptRecordMidStream(
     const session = await runtime.connect({ hostname: "localhost", port, tls: { ca: certs.ca } }, reader);
     await within(reader.ended, 20_000, "the corrupt record to reach the protocol");
     await within(session.closed, 20_000, "session.closed after the TLS failure");
-    const what = `transcript "${reader.signals.join(" ")}"`;
-    if (reader.signals.join(" ") !== "bytes error") throw new Error(`${what}: expected "bytes error"`);
+    const what = `transcript "${reader.transcript()}"`;
+    if (reader.transcript() !== "bytes error") throw new Error(`${what}: expected "bytes error"`);
     if (reader.received >= payload.length) throw new Error(`${what}: every byte arrived despite the corrupt record`);
     const error = reader.errors[0] as { name?: string; code?: string; message?: string };
     if (reader.errors.length !== 1 || error.name !== "ConnectionLostError" || error.code !== "EPROTO") {
