@@ -17,6 +17,8 @@ function num(params: ServerParams, key: string, fallback: number): number {
  * - `"reset-midway"`: the same, but at once after `after` bytes were written, with more to send;
  * - `"fin"`: half-closes (FIN), then reads to the client's EOF and closes;
  * - `"silent"`: does nothing more until the client goes away.
+ * With `announce`, it first sends one byte, {@link RESETS} or {@link FINS}: whether its close can be a
+ * reset at all (a Deno peer's cannot).
  */
 export class FaultPeer implements Connection {
   readonly #session: Session;
@@ -30,6 +32,8 @@ export class FaultPeer implements Connection {
   #block: Uint8Array | undefined;
   #blockAt = -1;
   #resetArmed = false;
+  /** The byte saying whether this peer can reset (`announce`), until it is written. */
+  #announcement: Uint8Array | undefined;
   /** The FIN peer's reader, waiting until the reply is written. */
   #readResume: (() => void) | undefined;
   #eof = false;
@@ -42,6 +46,7 @@ export class FaultPeer implements Connection {
     this.#reply = num(params, "reply", 0);
     this.#after = num(params, "after", this.#reply);
     this.#delay = num(params, "delay", 0);
+    if (params.announce === true) this.#announcement = new Uint8Array([canReset() ? RESETS : FINS]);
     if (this.#reply === 0) this.#finishedWriting();
   }
 
@@ -66,6 +71,7 @@ export class FaultPeer implements Connection {
 
   nextWriteOperation(): WriteOperation {
     if (this.#closed) return { kind: "close" };
+    if (this.#announcement) return { kind: "write", iovecs: [this.#announcement] };
     // Past `after`, the midway reset is due: write no more (a fast reader would otherwise take the rest
     // before the close runs, every write completing at once).
     if (this.#resetArmed && this.#ending === "reset-midway") return { kind: "yield" };
@@ -85,6 +91,10 @@ export class FaultPeer implements Connection {
   reportWriteResult(result: WriteResult): void {
     if (result === "closed") {
       this.#closed = true;
+      return;
+    }
+    if (this.#announcement) {
+      if (result > 0) this.#announcement = undefined;
       return;
     }
     if (result < this.#inFlight && this.#block) {
@@ -124,6 +134,20 @@ export class FaultPeer implements Connection {
     if (delay < 0) queueMicrotask(() => this.#session.close());
     else setTimeout(() => this.#session.close(), delay);
   }
+}
+
+/** The first byte of an announcing fault peer: its close is a reset when input is unread. */
+export const RESETS = 0x52;
+/** The first byte of an announcing fault peer on Deno: its close sends a FIN first (then the reset). */
+export const FINS = 0x46;
+
+/**
+ * Whether this process's sockets send a reset when closed with input unread. Deno's `close()` sends a
+ * FIN first (measured: its client sees a clean end, and only a later read or write the reset), and Deno
+ * has no SO_LINGER: a Deno peer cannot make its client see a reset first.
+ */
+function canReset(): boolean {
+  return (globalThis as { Deno?: unknown }).Deno === undefined;
 }
 
 /** The server protocols the fault cases use, offered by every conformance server. */
