@@ -18,14 +18,39 @@ const STOP_LIMIT_MS = 5_000;
  * }} BenchChild
  */
 
+/** How often, and how long apart, a child that could not load a package is started again. */
+const START_ATTEMPTS = 5;
+const RETRY_DELAY_MS = 5_000;
+
 /**
- * Starts `command args` in the repository root and resolves once it printed `BENCH-READY`.
+ * Starts `command args` in the repository root and resolves once it printed `BENCH-READY`. A child
+ * that exits before that because a package's `dist/` was missing (being rebuilt at that moment, as
+ * happens on a machine shared with other builds) is started again, a few times, a few seconds apart.
  * @param {string} command
  * @param {string[]} args
  * @param {{ env?: Record<string, string> }} [options]
  * @returns {Promise<BenchChild>}
  */
 export async function startChild(command, args, options = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startChildOnce(command, args, options);
+    } catch (error) {
+      const missing = /Cannot find module|ERR_MODULE_NOT_FOUND/.test(String(error));
+      if (!missing || attempt >= START_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+    }
+  }
+}
+
+/**
+ * One attempt of {@link startChild}.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ env?: Record<string, string> }} options
+ * @returns {Promise<BenchChild>}
+ */
+async function startChildOnce(command, args, options) {
   const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, ...options.env },
