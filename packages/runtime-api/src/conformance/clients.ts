@@ -161,7 +161,7 @@ export class Exchange implements Connection {
  */
 export class Firehose implements Connection {
   readonly errors: unknown[] = [];
-  readonly activity = new WriteActivity();
+  readonly activity: WriteActivity = new WriteActivity();
   closedResults = 0;
   writesAfterClosed = 0;
   bytesWritten = 0;
