@@ -273,7 +273,7 @@ export const faultCases: readonly ConformanceCase[] = [
     run: (t, limit) => resetWhileWriting(t, limit, false),
   },
   {
-    name: 'fault: peer reset while we write over TLS: every byte received is offered, one "closed", then one ECONNRESET',
+    name: 'tls: fault: peer reset while we write over TLS: every byte received is offered, one "closed", then one ECONNRESET',
     run: (t, limit) => resetWhileWriting(t, limit, true),
   },
   {
@@ -391,7 +391,7 @@ export const faultCases: readonly ConformanceCase[] = [
     },
   },
   {
-    name: "fault: TLS handshake refusals: one code per reason (untrusted, wrong host name, not TLS at all)",
+    name: "tls: fault: handshake refusals: one code per reason (untrusted, wrong host name, not TLS at all)",
     async run(t, limit) {
       const target = await t.target({ tls: t.serverTls });
       const address = target.address;
