@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only sockets,http,memory,http2,websocket] [-- --write]`
+// `npm run bench [-- --quick] [-- --only sockets,cpu,http,memory,http2,websocket,cores] [-- --write]`
 //
 // Side-by-side benchmarks of the sansio adapters against each runtime's own sockets and servers. A and
 // B run interleaved in the same run (rotating which goes first), each row reports the median over
@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { createLoadGenerator } from "./lib/load.mjs";
 import { renderResults } from "./lib/report.mjs";
 import { benchRuntimes } from "./lib/runtimes.mjs";
+import { renderCores, runCoresRows } from "./sections/cores.mjs";
 import { runCpuRows } from "./sections/cpu.mjs";
 import { runHttpRows } from "./sections/http.mjs";
 import { runHttp2Rows } from "./sections/http2.mjs";
@@ -23,7 +24,7 @@ import { runWebSocketRows } from "./sections/websocket.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const MiB = 1024 * 1024;
-const SECTIONS = ["sockets", "cpu", "http", "memory", "http2", "websocket"];
+const SECTIONS = ["sockets", "cpu", "http", "memory", "http2", "websocket", "cores"];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(",")}] [--write]
   --quick   small sizes and few rounds (about 2 minutes)
@@ -200,8 +201,26 @@ if (options.only.includes("websocket")) {
   results.websocket = await runWebSocketRows(runtimes, config, log);
 }
 
+if (options.only.includes("cores")) {
+  const load = await createLoadGenerator();
+  log(`cores: one process vs one per core (reusePort), load generator ${load.name}`);
+  try {
+    results.cores = {
+      generator: load.name,
+      ...(await runCoresRows(
+        runtimes,
+        { rounds: config.httpRounds, seconds: config.seconds, warmSeconds: config.warmSeconds },
+        load,
+        log,
+      )),
+    };
+  } finally {
+    await load.close();
+  }
+}
+
 const seconds = (Date.now() - started) / 1000;
-const tables = renderResults(results, config);
+const tables = `${renderResults(results, config)}${results.cores ? `\n${renderCores(results.cores, results.cores.generator)}` : ""}`;
 console.log(`\n${tables}`);
 log(`done in ${seconds.toFixed(0)} s`);
 
