@@ -110,8 +110,8 @@ const TLS_CODES: Readonly<Record<string, string>> = {
 const TLS_MESSAGES: readonly (readonly [RegExp, string])[] = [
   [/UnknownIssuer|BadSignature|UnknownCA|self[- ]signed/i, "CERT_UNTRUSTED"],
   [/NotValidForName|not valid for name/i, "ERR_TLS_CERT_ALTNAME_INVALID"],
-  [/\bExpired\b/, "CERT_HAS_EXPIRED"],
-  [/NotValidYet/, "CERT_NOT_YET_VALID"],
+  [/\bExpired\b|certificate expired/i, "CERT_HAS_EXPIRED"],
+  [/NotValidYet|not valid yet/i, "CERT_NOT_YET_VALID"],
   [
     /corrupt message|InvalidContentType|wrong version number|packet length too long|bad ?record ?mac|DecryptError|cannot decrypt/i,
     "EPROTO",

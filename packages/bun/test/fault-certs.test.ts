@@ -1,0 +1,10 @@
+// Refused certificates on Bun: one code per reason (the scenario: packages/node/test/fault-certs.ts).
+import { test } from "bun:test";
+import { certificateRefusals } from "../../node/test/fault-certs.js";
+import { runtime } from "../src/index.js";
+
+test(
+  "expired, not yet valid, self-signed, unknown CA, incomplete chain: one code each",
+  () => certificateRefusals(runtime),
+  60_000,
+);
