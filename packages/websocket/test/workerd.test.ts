@@ -1,5 +1,6 @@
-// Our client inside a real workerd (through @sansio/workers) against a `ws` echo server in this process:
-// the handshake, text, binary, fragments, permessage-deflate (fflate under workerd) and a deflate bomb.
+// Our client inside a real workerd (through @sansio/workers, served by miniflare's public API) against a
+// `ws` echo server in this process: the handshake, text, binary, fragments, permessage-deflate (fflate
+// under workerd) and a deflate bomb.
 import type { EventEmitter } from "node:events";
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -8,12 +9,12 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type WebSocket from "ws";
 import { WebSocketServer } from "ws";
-import { type RunningWorkerd, startWorkerd, workerdConfig } from "../../workers/test/workerd-process.mjs";
+import { type RunningWorker, startWorker } from "../../workers/test/miniflare-worker.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packages = join(here, "..", "..");
 
-let workerd: RunningWorkerd | undefined;
+let workerd: RunningWorker | undefined;
 let server: WebSocketServer | undefined;
 let url = "";
 
@@ -30,10 +31,9 @@ beforeAll(async () => {
     });
   });
   url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  workerd = await startWorkerd({
+  workerd = await startWorker({
     entry: join(here, "workerd", "worker.ts"),
     alias: { "@sansio/websocket": join(here, "..", "src", "index.ts") },
-    config: workerdConfig(),
   });
 }, 120_000);
 
@@ -46,7 +46,7 @@ afterAll(async () => {
 describe("@sansio/websocket client in workerd", () => {
   for (const deflate of [true, false]) {
     it(`runs the exchange ${deflate ? "with" : "without"} permessage-deflate`, async () => {
-      const result = await (workerd as RunningWorkerd).post("/", { url, deflate }, 60_000);
+      const result = await (workerd as RunningWorker).post("/", { url, deflate }, 60_000);
       expect(result).toEqual({
         extensions: deflate ? "permessage-deflate" : "",
         text: { type: "text", data: "hello from workerd ✓" },

@@ -1,9 +1,9 @@
 // Runs a Worker in a real workerd on 127.0.0.1 from a hand-written workerd config: bundles it
 // (bundle-worker.mjs), writes the config, starts `workerd serve` (port 0, reported through --control-fd)
 // and posts requests to it.
-// Superseded by miniflare-worker.mjs (miniflare's public API), which this package's tests and example
-// use. Kept until its remaining users move: tests/matrix/entries/workers.mjs (the protocol Worker),
-// packages/websocket/test/workerd.test.ts, bench/lib/workerd.mjs and bench/profile.mjs.
+// Superseded by miniflare-worker.mjs (miniflare's public API), which every test, the matrix and the
+// example use. Kept for the benchmarks only (bench/lib/workerd.mjs, bench/profile.mjs): they need the
+// workerd process's pid for CPU accounting and profiling, which miniflare does not expose.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,21 +1,23 @@
 // Matrix entry for Cloudflare Workers: `node tests/matrix/entries/workers.mjs [--peer-port N [--peer-tls-port M]]`.
 // workerd is the runtime under test: this Node script bundles the test Worker (packages/workers/test/worker)
 // with the built @sansio/workers (dist/, through its `workerd` export condition; src/ when not built),
-// starts `workerd serve` on 127.0.0.1 and asks the Worker to run the client side of the conformance suite
-// against a conformance server: the one on --peer-port, or (without it) a @sansio/node one started here.
+// serves it in workerd on 127.0.0.1 through miniflare's public API (packages/workers/test/miniflare-worker.mjs)
+// and asks the Worker to run the client side of the conformance suite against a conformance server: the
+// one on --peer-port, or (without it) a @sansio/node one started here.
 // Then a second Worker (../protocols/worker.mjs) runs the protocol cases (our HTTP/2 and WebSocket
 // clients) against the protocol servers on --peer-h2-port / --peer-ws-port, or @sansio/node ones started here.
+// --stress runs only the stress tier, in a third Worker (../stress-worker.mjs).
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startWorker } from "../../../packages/workers/test/miniflare-worker.mjs";
 import {
   conformanceRequest,
   refusedPort,
   startConformancePeer,
   startTestWorker,
 } from "../../../packages/workers/test/workerd-harness.mjs";
-import { startWorkerd, workerdConfig } from "../../../packages/workers/test/workerd-process.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -38,7 +40,7 @@ function portArgument(args, flag) {
 }
 
 /**
- * The protocol cases run by a Worker (../protocols/worker.mjs) in its own workerd, against the servers
+ * The protocol cases run by a Worker (../protocols/worker.mjs) in its own workerd (miniflare), against the servers
  * on --peer-h2-port / --peer-ws-port, or against @sansio/node ones started here.
  */
 async function protocolResults(args) {
@@ -51,7 +53,7 @@ async function protocolResults(args) {
     own = await serveProtocols(runtime);
   }
   const peer = { hostname: "127.0.0.1", h2Port: own?.h2Port ?? h2Port, wsPort: own?.wsPort ?? wsPort };
-  const protocols = await startWorkerd({ entry: join(here, "..", "protocols", "worker.mjs"), config: workerdConfig() });
+  const protocols = await startWorker({ entry: join(here, "..", "protocols", "worker.mjs") });
   try {
     return await protocols.post("/", peer);
   } finally {
@@ -77,7 +79,7 @@ if (args.includes("--serve")) {
 async function stressResults() {
   const port = portArgument(args, "--peer-port");
   const own = port === undefined ? await startConformancePeer(undefined) : undefined;
-  const worker = await startWorkerd({ entry: join(here, "..", "stress-worker.mjs"), config: workerdConfig() });
+  const worker = await startWorker({ entry: join(here, "..", "stress-worker.mjs") });
   try {
     const connections = Number(process.env.SANSIO_STRESS_CONNECTIONS) || undefined;
     return await worker.post("/", { hostname: "127.0.0.1", port: own?.port ?? port, connections });
@@ -111,17 +113,12 @@ const stop = async () => {
   await ownPeer?.close();
 };
 process.once("SIGTERM", () => void stop().then(() => process.exit(1)));
-// --stress: only the stress tier (10,000 concurrent connections from the Worker), no protocol cases.
-const stress = args.includes("--stress");
 let results;
 try {
-  results = await worker.post(
-    "/conformance",
-    conformanceRequest(peer, tls, stress ? { stress: true, only: ["stress:"] } : {}),
-  );
+  results = await worker.post("/conformance", conformanceRequest(peer, tls));
 } finally {
   await stop();
 }
-if (!stress) results.push(...(await protocolResults(args)));
+results.push(...(await protocolResults(args)));
 console.log(`MATRIX-RESULT ${JSON.stringify({ runtime: worker.version, results })}`);
 process.exit(0);
