@@ -18,9 +18,13 @@ export class ConnectAttempt extends SocketEvents {
   #resolve!: (session: Session) => void;
   #reject!: (error: unknown) => void;
 
-  constructor(tls: boolean, establish: (socket: BunSocket) => Session) {
+  /** The peer's certificate is checked (false with `insecureSkipVerify`). */
+  readonly #verify: boolean;
+
+  constructor(tls: boolean, establish: (socket: BunSocket) => Session, verify = true) {
     super();
     this.#tls = tls;
+    this.#verify = verify;
     this.#establish = establish;
     this.settled = new Promise((resolve, reject) => {
       this.#resolve = resolve;
@@ -57,7 +61,9 @@ export class ConnectAttempt extends SocketEvents {
   override onHandshake(socket: BunSocket, success: boolean, error: Error | null): void {
     this.#socket = socket;
     if (this.#done) return;
-    if (!success) {
+    // With verification off, Bun still reports a failed check (e.g. when a server name is sent) as
+    // `success: false`; the opt-out means what it means on Node: neither the chain nor the name counts.
+    if (!success && this.#verify) {
       // The certificate was refused (untrusted, wrong name, expired...). Bun closes the socket too.
       this.#done = true;
       this.#reject(handshakeError("connect", error));

@@ -35,7 +35,7 @@ export async function connect(
     startClientConnection(driver, session, connection);
     return session;
   };
-  const attempt = new ConnectAttempt(tls !== undefined, establish);
+  const attempt = new ConnectAttempt(tls !== undefined, establish, tls?.rejectUnauthorized !== false);
   let connecting: Promise<unknown>;
   try {
     connecting =

@@ -1,6 +1,7 @@
-// Refused certificates on Bun: one code per reason (the scenario: packages/node/test/fault-certs.ts).
+// Refused certificates on Bun: one code per reason (the scenario: packages/node/test/fault-certs.ts);
+// and `insecureSkipVerify` skips every check, as on Node.
 import { test } from "bun:test";
-import { certificateRefusals } from "../../node/test/fault-certs.js";
+import { certificateRefusals, insecureSkipsEveryCheck } from "../../node/test/fault-certs.js";
 import { runtime } from "../src/index.js";
 
 test(
@@ -8,3 +9,4 @@ test(
   () => certificateRefusals(runtime),
   60_000,
 );
+test("insecureSkipVerify skips the chain and the host name", () => insecureSkipsEveryCheck(runtime), 60_000);

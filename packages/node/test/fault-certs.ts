@@ -171,3 +171,30 @@ function describe(error: unknown): string {
   const e = error as { name?: string; code?: string; message?: string };
   return `${e.name} ${e.code} (${e.message})`;
 }
+
+/**
+ * Throws unless `insecureSkipVerify` skips every check, as on Node: an unknown CA's certificate for
+ * another host name is accepted (Bun used to check the name whenever one was sent).
+ */
+export async function insecureSkipsEveryCheck(runtime: Runtime): Promise<void> {
+  const stranger = await authority("CN=sansio stranger CA");
+  const served = await leaf(stranger, -DAY, 10 * DAY);
+  const server = tls.createServer(served, (socket) => socket.end());
+  server.on("tlsClientError", () => {});
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const port = (server.address() as net.AddressInfo).port;
+    for (const serverName of [undefined, "wrong.sansio.invalid"]) {
+      const options = { insecureSkipVerify: true, ...(serverName ? { serverName } : {}) };
+      const session = await within(
+        runtime.connect({ hostname: "127.0.0.1", port, tls: options }, idle()),
+        15_000,
+        `connect with ${JSON.stringify(options)}`,
+      );
+      session.close();
+      await within(session.closed, 15_000, "session.closed");
+    }
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
