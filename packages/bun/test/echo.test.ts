@@ -106,7 +106,7 @@ describe("echo", () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConnectionLostError);
-    expect((error as ConnectionLostError).code).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+    expect((error as ConnectionLostError).code).toBe("CERT_UNTRUSTED");
     expect((error as ConnectionLostError).cause).toBeInstanceOf(Error);
     expect(accepted).toBe(0);
   });

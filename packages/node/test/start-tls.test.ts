@@ -82,7 +82,7 @@ describe("startTls", () => {
     await within(session.closed, 5_000, "session released");
     expect(outcomes).toHaveLength(1);
     const error = await outcomes[0];
-    expect(error).toMatchObject({ name: "ConnectionLostError", code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" });
+    expect(error).toMatchObject({ name: "ConnectionLostError", code: "CERT_UNTRUSTED" });
     expect(client.errors[0]).toMatchObject({ name: "ConnectionLostError" });
   });
 

@@ -54,7 +54,7 @@ describe("TLS", () => {
       .connect({ port: portOf(listener), tls: true }, new EchoConnection())
       .catch((error: unknown) => error);
     expect(untrusted).toBeInstanceOf(ConnectionLostError);
-    expect((untrusted as ConnectionLostError).code).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+    expect((untrusted as ConnectionLostError).code).toBe("CERT_UNTRUSTED");
     expect((untrusted as Error).cause).toBeInstanceOf(Error);
 
     const wrongName = await runtime
