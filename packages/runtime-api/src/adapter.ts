@@ -1,6 +1,7 @@
 // `@sansio/runtime-api/adapter`: what only runtime adapter authors need — the driver core, the listener
-// core, the transport types, the one accept and connect paths and the option checks. Protocol and
-// application authors need none of it: their surface is `@sansio/runtime-api` (`.`).
+// core, the transport types, the one accept and connect paths, the option checks and the runtime an entry
+// offers where it cannot work (`unsupportedRuntime`). Protocol and application authors need none of it:
+// their surface is `@sansio/runtime-api` (`.`).
 export type { ListenFeatures } from "./address.js";
 export {
   checkConnect,
@@ -28,3 +29,5 @@ export type { SessionInfo, StartTlsImpl } from "./session.js";
 export { abortable, closeOnAbort, DriverSession, isServerStartTls, throwIfAborted } from "./session.js";
 export { acceptConnection, startClientConnection } from "./start.js";
 export type { Transport, TransportSink, WriteCallback } from "./transport.js";
+export type { UnsupportedReasons } from "./unsupported-runtime.js";
+export { unsupportedRuntime } from "./unsupported-runtime.js";

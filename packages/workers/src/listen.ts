@@ -1,6 +1,7 @@
 import { type Accept, type Listener, type ListenOptions, UnsupportedError } from "@sansio/runtime-api";
 
-const LISTEN_UNSUPPORTED =
+/** Why `listen` rejects on Workers (the message of its `UnsupportedError`). */
+export const LISTEN_UNSUPPORTED =
   "listen: Cloudflare Workers cannot accept TCP connections (cloudflare:sockets only connects out); " +
   "serve clients through the Worker's fetch handler instead";
 

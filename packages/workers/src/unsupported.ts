@@ -1,17 +1,9 @@
 // The entry every runtime but Workers loads (the package's `default` export condition): the same names
 // as index.ts, without the `cloudflare:sockets` import, so importing @sansio/workers on Node, Deno or Bun
 // works and `connect` says clearly why it cannot.
-import {
-  type Accept,
-  type Connection,
-  type ConnectOptions,
-  type Listener,
-  type ListenOptions,
-  type Runtime,
-  type Session,
-  UnsupportedError,
-} from "@sansio/runtime-api";
-import { listen } from "./listen.js";
+import type { Runtime } from "@sansio/runtime-api";
+import { unsupportedRuntime } from "@sansio/runtime-api/adapter";
+import { LISTEN_UNSUPPORTED } from "./listen.js";
 import type { WorkersRuntimeOptions } from "./runtime.js";
 
 export { UNKNOWN_ADDRESS } from "./address.js";
@@ -24,28 +16,12 @@ const CONNECT_UNSUPPORTED =
   "export condition), where `cloudflare:sockets` does not exist; on Node, Deno or Bun use @sansio/node, " +
   "@sansio/deno or @sansio/bun (or @sansio/runtime, which picks the adapter for the runtime it runs on)";
 
-/** The Workers runtime outside workerd: every `connect` rejects with `UnsupportedError`. */
-class UnavailableWorkersRuntime implements Runtime {
-  readonly name = "workers";
-
-  listen(options: ListenOptions, accept: Accept): Promise<Listener> {
-    return listen(options, accept);
-  }
-
-  async connect(
-    _options: ConnectOptions,
-    _connection: Connection | ((session: Session) => Connection),
-  ): Promise<Session> {
-    throw new UnsupportedError(CONNECT_UNSUPPORTED);
-  }
-}
-
 /**
  * Makes a Workers runtime. Outside Cloudflare Workers (this entry) its `connect` rejects with
  * `UnsupportedError`, with or without `options`; `listen` rejects everywhere (Workers has no inbound TCP).
  */
 export function createRuntime(_options: WorkersRuntimeOptions = {}): Runtime {
-  return new UnavailableWorkersRuntime();
+  return unsupportedRuntime("workers", { listen: LISTEN_UNSUPPORTED, connect: CONNECT_UNSUPPORTED });
 }
 
 /**
