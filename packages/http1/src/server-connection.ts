@@ -11,13 +11,13 @@ import {
   type WriteResult,
 } from "@sansio/runtime-api";
 import { BodyChannel, type BodyOwner, EMPTY_BODY } from "./body.js";
-import { BodyDecoder, type BodySink } from "./body-decoder.js";
+import { BodyDecoder, type BodyLimits, type BodySink, DEFAULT_MAX_CHUNK_EXTENSION_BYTES } from "./body-decoder.js";
 import { ConnectionOutput } from "./connection-output.js";
 import { type HttpParseError, type HttpTimeout, HttpTimeoutError } from "./errors.js";
 import { peerAllowsKeepAlive, requestBodyFraming } from "./framing.js";
 import type { RequestHead } from "./head.js";
 import { CONTINUE_RESPONSE } from "./head-encoder.js";
-import { type HeadLimits, HeadParser } from "./head-parser.js";
+import { HeadParser } from "./head-parser.js";
 import type { HeaderList } from "./headers.js";
 import { positiveOption, timeoutOption } from "./options.js";
 import { ServerRequest } from "./server-request.js";
@@ -109,7 +109,7 @@ class ScratchPool {
 }
 
 /** Resolved limits and settings (shared by every connection of one {@link http1Server}). */
-interface Settings extends HeadLimits {
+interface Settings extends BodyLimits {
   readonly bodyHighWaterMark: number;
   readonly writeHighWaterMark: number;
   readonly date: boolean;
@@ -127,6 +127,11 @@ function resolveSettings(options: ServerOptions): Settings {
     maxStartLineBytes: positiveOption(options.maxRequestLineBytes, 8192, "maxRequestLineBytes"),
     maxHeadBytes: positiveOption(options.maxHeaderBytes, 16384, "maxHeaderBytes"),
     maxHeaderCount: positiveOption(options.maxHeaderCount, 100, "maxHeaderCount"),
+    maxChunkExtensionBytes: positiveOption(
+      options.maxChunkExtensionBytes,
+      DEFAULT_MAX_CHUNK_EXTENSION_BYTES,
+      "maxChunkExtensionBytes",
+    ),
     bodyHighWaterMark: positiveOption(options.bodyHighWaterMark, 64 * 1024, "bodyHighWaterMark"),
     writeHighWaterMark: positiveOption(options.writeHighWaterMark, 64 * 1024, "writeHighWaterMark"),
     date: options.date ?? true,

@@ -103,6 +103,11 @@ export interface ServerOptions {
   readonly maxHeaderBytes?: number;
   /** Most header fields in a request; more gets 431. Default 100. */
   readonly maxHeaderCount?: number;
+  /**
+   * Most bytes of chunk extensions on one chunk-size line of a chunked request body (they are checked
+   * against the RFC 9112 grammar and dropped); more gets 400. Default 4096.
+   */
+  readonly maxChunkExtensionBytes?: number;
   /** Unread request-body bytes held before the connection stops reading from the socket. Default 64 KiB. */
   readonly bodyHighWaterMark?: number;
   /** Queued response bytes above which `response.write()` waits. Default 64 KiB. */

@@ -57,7 +57,7 @@ interface Decoded {
 }
 
 /** The server's request-body decoder: a handler reads the body; a malformed one must be answered 400. */
-async function serverBody(raw: string, split: number): Promise<Decoded> {
+async function serverBody(raw: string, split: number, maxChunkExtensionBytes?: number): Promise<Decoded> {
   let body: string | null = null;
   let code: string | null = null;
   const onError = (error: unknown): void => {
@@ -72,7 +72,7 @@ async function serverBody(raw: string, split: number): Promise<Decoded> {
         // The connection answers the malformed body itself.
       }
     },
-    { date: false, onError },
+    { date: false, onError, maxChunkExtensionBytes },
   );
   const t = new Transcript(connection);
   const whole = REQUEST_HEAD + raw;
@@ -140,6 +140,15 @@ describe.each([
     const zeros = `${"0".repeat(20)}3\r\nabc\r\n${"0".repeat(30)}\r\n\r\n`;
     expect(await decode(zeros, 0)).toEqual({ body: "abc", code: null });
     expect(await decode(`${"1".repeat(14)}\r\n`, 0)).toEqual({ body: null, code: "bad-chunk" });
+  });
+});
+
+describe("the server's maxChunkExtensionBytes", () => {
+  it("bounds the extensions of one line", async () => {
+    const raw = `1;${"a".repeat(99)}\r\nx\r\n0\r\n\r\n`;
+    expect(await serverBody(raw, 0, 100)).toEqual({ body: "x", code: null });
+    expect(await serverBody(raw, 0, 99)).toEqual({ body: null, code: "chunk-extension-too-large" });
+    expect(() => createServerConnection(() => {}, { maxChunkExtensionBytes: 0 })).toThrow(RangeError);
   });
 });
 
