@@ -46,7 +46,11 @@ describe("types of @sansio/runtime under each condition", () => {
   ] as const;
   it.each(cases)("%s", async (label, resolution, file) => {
     const { code, output } = await check(label.replaceAll(" ", "-"), resolution);
-    const read = output.split("\n").filter((line) => line.includes("/packages/runtime/dist/"));
+    // Entry declarations read; a chunk the entries share (`surface-<hash>.d.ts`, the one typed surface) may be read too.
+    const sharedChunk = /\/surface-[\w-]+\.d\.ts$/;
+    const read = output
+      .split("\n")
+      .filter((line) => line.includes("/packages/runtime/dist/") && !sharedChunk.test(line));
     expect(read, output.slice(-4000)).toEqual([join(root, "packages", "runtime", "dist", file)]);
     expect(output.split("\n").filter((line) => line.includes("error TS"))).toEqual([]);
     expect(code).toBe(0);
