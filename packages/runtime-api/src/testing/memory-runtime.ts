@@ -60,14 +60,14 @@ export class MemoryRuntime implements Runtime {
   }
 
   async listen(options: ListenOptions, accept: Accept): Promise<Listener> {
-    const wanted = checkListen(options);
+    const wanted = checkListen(options, { maxConnections: true });
     const address: Address =
       wanted.transport === "tcp" && wanted.port === 0 ? { ...wanted, port: this.#nextPort++ } : wanted;
     const key = keyOf(address);
     if (this.#endpoints.has(key)) {
       throw new ConnectionLostError(`listen: address already in use: ${key}`, { code: "EADDRINUSE" });
     }
-    const listener = new ListenerCore(address, () => void this.#endpoints.delete(key), options.signal);
+    const listener = new ListenerCore(address, () => void this.#endpoints.delete(key), options);
     this.#endpoints.set(key, { options, accept, listener });
     return listener;
   }
