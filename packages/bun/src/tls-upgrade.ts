@@ -15,13 +15,16 @@ export class TlsUpgrade extends SocketEvents {
   /** Resolves with the ALPN protocol once the handshake succeeded; rejects with `ConnectionLostError`. */
   readonly settled: Promise<string | null>;
   readonly #owner: UpgradeOwner;
+  /** The peer's certificate is checked (false with `insecureSkipVerify`). */
+  readonly #verify: boolean;
   #done = false;
   #resolve!: (alpn: string | null) => void;
   #reject!: (error: unknown) => void;
 
-  constructor(owner: UpgradeOwner) {
+  constructor(owner: UpgradeOwner, verify = true) {
     super();
     this.#owner = owner;
+    this.#verify = verify;
     this.settled = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -31,7 +34,9 @@ export class TlsUpgrade extends SocketEvents {
   override onHandshake(socket: BunSocket, success: boolean, error: Error | null): void {
     if (this.#done) return;
     this.#done = true;
-    if (success) {
+    // As in ConnectAttempt: with verification off Bun still reports a failed check (a name mismatch)
+    // as `success: false`; the opt-out means neither the chain nor the name counts, as on Node.
+    if (success || !this.#verify) {
       this.#owner.adoptUpgraded(socket);
       this.#resolve(socket.alpnProtocol || null);
       return;

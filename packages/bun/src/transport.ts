@@ -109,7 +109,7 @@ export class BunTransport extends SocketEvents implements Transport, UpgradeOwne
    */
   upgrade(tls: TLSOptions): Promise<string | null> {
     const raw = this.#socket;
-    const upgrade = new TlsUpgrade(this);
+    const upgrade = new TlsUpgrade(this, tls.rejectUnauthorized !== false);
     // The driver paused reading before the switch; a paused socket would stall the handshake.
     if (this.#paused) {
       this.#paused = false;

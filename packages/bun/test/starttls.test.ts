@@ -110,6 +110,27 @@ describe("STARTTLS", () => {
     expect((error as ConnectionLostError).code).toBe("ERR_TLS_CERT_ALTNAME_INVALID");
   });
 
+  test("client: insecureSkipVerify upgrades despite an unknown CA and another name, as on Node", async () => {
+    const pems = await testCertificates();
+    const server = await startTlsServer({ cert: pems.cert, key: pems.key });
+    try {
+      const payload = patternBytes(2, 4096);
+      let session: Session | undefined;
+      const client = new StartTlsClient(payload, () => {
+        if (!session) return Promise.reject(new Error("no session yet"));
+        return session.startTls({ serverName: "example.com", insecureSkipVerify: true });
+      });
+      session = await runtime.connect({ port: server.port }, client);
+      await within(client.finished, 10_000, "echo after an unverified STARTTLS");
+      expect(client.errors).toEqual([]);
+      expect(firstMismatch(client.echo.bytes(), 2)).toBe(-1);
+      expect(client.echo.bytes().length).toBe(payload.length);
+      await within(session.closed, 5000, "session closed");
+    } finally {
+      server.close();
+    }
+  });
+
   test("server side: startTls is UnsupportedError and the plain connection carries on", async () => {
     const pems = await testCertificates();
     const outcomes: unknown[] = [];
