@@ -17,8 +17,8 @@ import {
 } from "./harness.js";
 import { listenCases } from "./listen-cases.js";
 import { observeCases } from "./observe-cases.js";
+import { patternBytes } from "./pattern.js";
 import { robustnessCases, stressCases } from "./robustness-cases.js";
-import { patternBytes } from "./servers.js";
 import { timerCases } from "./timer-cases.js";
 
 export type { ConformanceCase };

@@ -1,7 +1,7 @@
 import type { Session } from "../runtime.js";
 import { Exchange } from "./clients.js";
 import { type CaseContext, checkBytes, nameOf, type Target, within, writesOf } from "./harness.js";
-import { patternBytes } from "./servers.js";
+import { patternBytes } from "./pattern.js";
 
 /** Throws when the client recorded an error. */
 export function noErrors(client: { errors: unknown[] }, what: string): void {

@@ -4,7 +4,7 @@ import type { ConnectOptions, Session } from "../runtime.js";
 import type { ConformanceCase } from "./case.js";
 import { PlainSpeaker, RESETS } from "./fault-servers.js";
 import { type CaseContext, check, eventually, NotApplicable, nameOf, sleep, within } from "./harness.js";
-import { patternByte } from "./servers.js";
+import { patternByte } from "./pattern.js";
 
 const KiB = 1024;
 /** What an idle client sends for the peer to leave unread (its close is then a reset on every runtime). */

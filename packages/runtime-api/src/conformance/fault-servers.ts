@@ -1,12 +1,7 @@
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
 import type { Session } from "../runtime.js";
+import { num, patternBytes } from "./pattern.js";
 import type { ServerFactory, ServerParams, ServerRecord } from "./servers.js";
-import { patternBytes } from "./servers.js";
-
-function num(params: ServerParams, key: string, fallback: number): number {
-  const value = params[key];
-  return typeof value === "number" ? value : fallback;
-}
 
 /**
  * The peer of the fault cases. It writes `reply` bytes of the conformance pattern (in 64 KiB writes),

@@ -6,6 +6,7 @@ export { Exchange, Firehose, PrefixedConnection, StartTlsClient } from "./client
 export type { RemoteEndpoints, Target } from "./harness.js";
 export { CaseContext, check, eventually, NotApplicable, sleep, within } from "./harness.js";
 export { observeCases } from "./observe-cases.js";
+export { patternByte, patternBytes } from "./pattern.js";
 export type { EchoOptions } from "./protocols.js";
 export { concatBytes, EchoConnection, SendAndCollect } from "./protocols.js";
 export {
@@ -26,7 +27,6 @@ export { runConformance } from "./run.js";
 export type { ServeConformanceOptions } from "./serve.js";
 export { CASE_HEADER, conformanceAccept, serveConformance } from "./serve.js";
 export type { ServerContext, ServerFactory, ServerParams, ServerRecord } from "./servers.js";
-export { patternByte, patternBytes } from "./servers.js";
 export { timerCases } from "./timer-cases.js";
 export type { TimeoutCall } from "./timer-protocols.js";
 export { DeadlineClient } from "./timer-protocols.js";

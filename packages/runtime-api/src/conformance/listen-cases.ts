@@ -4,7 +4,7 @@ import type { Listener, ListenOptions, Session } from "../runtime.js";
 import type { ConformanceCase } from "./case.js";
 import { Exchange } from "./clients.js";
 import { type CaseContext, check, checkBytes, eventually, NotApplicable, type Target, within } from "./harness.js";
-import { patternBytes } from "./servers.js";
+import { patternBytes } from "./pattern.js";
 
 /**
  * An echo client that stays open between exchanges: `send(bytes)` writes them and resolves once the

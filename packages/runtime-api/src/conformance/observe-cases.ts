@@ -2,7 +2,7 @@ import type { Session, SessionCounters, TraceEvent } from "../runtime.js";
 import type { ConformanceCase } from "./case.js";
 import { Exchange } from "./clients.js";
 import { check, checkBytes, sleep, within } from "./harness.js";
-import { patternBytes } from "./servers.js";
+import { patternBytes } from "./pattern.js";
 
 const KiB = 1024;
 

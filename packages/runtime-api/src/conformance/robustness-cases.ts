@@ -3,6 +3,7 @@ import type { ConformanceCase } from "./case.js";
 import { Exchange } from "./clients.js";
 import { echoRoundTrip, noErrors } from "./exchanges.js";
 import { type CaseContext, check, eventually, NotApplicable, nameOf, sleep, within } from "./harness.js";
+import { patternBytes } from "./pattern.js";
 import {
   BothYielded,
   HoldingClient,
@@ -11,7 +12,6 @@ import {
   protocolCallbacks,
   ThrowingClient,
 } from "./robustness-protocols.js";
-import { patternBytes } from "./servers.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

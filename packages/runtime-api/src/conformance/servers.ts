@@ -2,6 +2,7 @@ import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../
 import { advanceIovecs } from "../iovec.js";
 import type { Session, StartTlsOptions } from "../runtime.js";
 import { faultServerFactories } from "./fault-servers.js";
+import { num, patternBytes } from "./pattern.js";
 import { EchoConnection } from "./protocols.js";
 import { closeWhileYieldedServer, throwingShutdownServer } from "./robustness-protocols.js";
 
@@ -30,11 +31,6 @@ export interface ServerContext {
 export type ServerFactory = (params: ServerParams, context: ServerContext) => Connection;
 
 const encoder = new TextEncoder();
-
-function num(params: ServerParams, key: string, fallback: number): number {
-  const value = params[key];
-  return typeof value === "number" ? value : fallback;
-}
 
 /**
  * Echoes, consuming at most `chunk` bytes per `read` and yielding its reader after every read; the
@@ -218,18 +214,6 @@ export class Generator implements Connection {
   shutdown(): void {
     this.#writeDone = true;
   }
-}
-
-/** Byte `i` of the conformance pattern: (i * 31 + (i >>> 8)) & 255. */
-export function patternByte(i: number): number {
-  return (i * 31 + (i >>> 8)) & 255;
-}
-
-/** `length` bytes of the conformance pattern starting at position `from`. */
-export function patternBytes(from: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = patternByte(from + i);
-  return out;
 }
 
 /**
