@@ -1,4 +1,5 @@
-import type { Address, SessionInfo } from "@sansio/runtime-api";
+import type { Address } from "@sansio/runtime-api";
+import type { SessionInfo } from "@sansio/runtime-api/adapter";
 import type { BunSocket } from "./socket-events.js";
 
 /**

@@ -1,13 +1,5 @@
-import {
-  abortable,
-  type Connection,
-  type ConnectOptions,
-  checkConnect,
-  closeOnAbort,
-  type Session,
-  startClientConnection,
-  toConnectionLost,
-} from "@sansio/runtime-api";
+import { type Connection, type ConnectOptions, type Session, toConnectionLost } from "@sansio/runtime-api";
+import { abortable, checkConnect, closeOnAbort, startClientConnection } from "@sansio/runtime-api/adapter";
 import type { TLSOptions } from "bun";
 import { ConnectAttempt } from "./connect-attempt.js";
 import { openSession } from "./session.js";

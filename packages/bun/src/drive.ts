@@ -1,12 +1,11 @@
 import {
   type Connection,
   ConnectionClosedError,
-  checkDriveOptions,
   type DriveOptions,
   type Session,
-  startClientConnection,
   UnsupportedError,
 } from "@sansio/runtime-api";
+import { checkDriveOptions, startClientConnection } from "@sansio/runtime-api/adapter";
 import type { Socket } from "bun";
 import { openSession } from "./session.js";
 import { type BunSocket, isRouted, sansioHandlers } from "./socket-events.js";

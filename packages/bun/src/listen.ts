@@ -1,14 +1,5 @@
-import {
-  type Accept,
-  type Address,
-  acceptConnection,
-  checkListen,
-  type Listener,
-  ListenerCore,
-  type ListenFeatures,
-  type ListenOptions,
-  toConnectionLost,
-} from "@sansio/runtime-api";
+import { type Accept, type Address, type Listener, type ListenOptions, toConnectionLost } from "@sansio/runtime-api";
+import { acceptConnection, checkListen, ListenerCore, type ListenFeatures } from "@sansio/runtime-api/adapter";
 import type { TLSOptions } from "bun";
 import { openSession } from "./session.js";
 import { type BunSocket, SocketEvents, sansioHandlers } from "./socket-events.js";

@@ -1,12 +1,5 @@
-import {
-  type DriveOptions,
-  Driver,
-  DriverSession,
-  isServerStartTls,
-  type SessionInfo,
-  type StartTlsOptions,
-  UnsupportedError,
-} from "@sansio/runtime-api";
+import { type DriveOptions, type StartTlsOptions, UnsupportedError } from "@sansio/runtime-api";
+import { Driver, DriverSession, isServerStartTls, type SessionInfo } from "@sansio/runtime-api/adapter";
 import { isTlsSocket, sessionInfo } from "./address.js";
 import type { BunSocket } from "./socket-events.js";
 import { clientStartTls, SERVER_STARTTLS } from "./start-tls.js";

@@ -1,4 +1,5 @@
-import { isServerStartTls, type StartTlsImpl, UnsupportedError } from "@sansio/runtime-api";
+import { UnsupportedError } from "@sansio/runtime-api";
+import { isServerStartTls, type StartTlsImpl } from "@sansio/runtime-api/adapter";
 import { clientTlsOptions } from "./tls.js";
 import type { BunTransport } from "./transport.js";
 

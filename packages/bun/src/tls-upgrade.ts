@@ -1,4 +1,5 @@
-import { ConnectionLostError, lostCode } from "@sansio/runtime-api";
+import { ConnectionLostError } from "@sansio/runtime-api";
+import { lostCode } from "@sansio/runtime-api/adapter";
 import { type BunSocket, SocketEvents } from "./socket-events.js";
 import { handshakeError } from "./tls.js";
 

@@ -1,10 +1,5 @@
-import {
-  type ClientTlsOptions,
-  ConnectionLostError,
-  lostCode,
-  type Pem,
-  type ServerTlsOptions,
-} from "@sansio/runtime-api";
+import { type ClientTlsOptions, ConnectionLostError, type Pem, type ServerTlsOptions } from "@sansio/runtime-api";
+import { lostCode } from "@sansio/runtime-api/adapter";
 import type { TLSOptions } from "bun";
 
 /** ALPN protocol names in the TLS wire format Bun takes (`ALPNProtocols`): each name prefixed by its length. */

@@ -1,17 +1,19 @@
 import {
   type Address,
-  abortable,
   type ClientTlsOptions,
   type Connection,
   type ConnectOptions,
-  checkConnect,
-  closeOnAbort,
-  describeAddress,
   type Session,
-  startClientConnection,
   toConnectionLost,
   UnsupportedError,
 } from "@sansio/runtime-api";
+import {
+  abortable,
+  checkConnect,
+  closeOnAbort,
+  describeAddress,
+  startClientConnection,
+} from "@sansio/runtime-api/adapter";
 import { setNoDelay } from "./drive.ts";
 import { openSession } from "./session.ts";
 import { denoClientTls } from "./tls.ts";

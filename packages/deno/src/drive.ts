@@ -1,10 +1,5 @@
-import {
-  type Connection,
-  checkDriveOptions,
-  type DriveOptions,
-  type Session,
-  startClientConnection,
-} from "@sansio/runtime-api";
+import type { Connection, DriveOptions, Session } from "@sansio/runtime-api";
+import { checkDriveOptions, startClientConnection } from "@sansio/runtime-api/adapter";
 import { openSession } from "./session.ts";
 
 /** Options of {@link drive}: the shared {@link DriveOptions}, plus what only the caller of `drive` can know. */

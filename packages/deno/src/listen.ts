@@ -1,16 +1,18 @@
 import {
   type Accept,
   type Address,
-  acceptConnection,
-  checkListen,
-  describeAddress,
   type Listener,
-  ListenerCore,
-  type ListenFeatures,
   type ListenOptions,
   toConnectionLost,
   UnsupportedError,
 } from "@sansio/runtime-api";
+import {
+  acceptConnection,
+  checkListen,
+  describeAddress,
+  ListenerCore,
+  type ListenFeatures,
+} from "@sansio/runtime-api/adapter";
 import { toAddress } from "./address.ts";
 import { setNoDelay } from "./drive.ts";
 import { openSession } from "./session.ts";

@@ -1,14 +1,11 @@
+import { type ClientTlsOptions, type DriveOptions, type StartTlsOptions, UnsupportedError } from "@sansio/runtime-api";
 import {
-  type ClientTlsOptions,
-  type DriveOptions,
   Driver,
   DriverSession,
   isServerStartTls,
   type SessionInfo,
   type StartTlsImpl,
-  type StartTlsOptions,
-  UnsupportedError,
-} from "@sansio/runtime-api";
+} from "@sansio/runtime-api/adapter";
 import { toAddress } from "./address.ts";
 import { denoStartTls } from "./start-tls.ts";
 import { checkClientTls } from "./tls.ts";

@@ -1,10 +1,5 @@
-import {
-  type ClientTlsOptions,
-  ConnectionClosedError,
-  SansioError,
-  type StartTlsImpl,
-  type TransportSink,
-} from "@sansio/runtime-api";
+import { type ClientTlsOptions, ConnectionClosedError, SansioError } from "@sansio/runtime-api";
+import type { StartTlsImpl, TransportSink } from "@sansio/runtime-api/adapter";
 import { denoClientTls } from "./tls.ts";
 import { closeQuietly, DenoTransport } from "./transport.ts";
 

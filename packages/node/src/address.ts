@@ -1,6 +1,7 @@
 import type { Socket } from "node:net";
 import { TLSSocket } from "node:tls";
-import type { Address, SessionInfo } from "@sansio/runtime-api";
+import type { Address } from "@sansio/runtime-api";
+import type { SessionInfo } from "@sansio/runtime-api/adapter";
 
 /** True when the socket is a TCP socket (it has an IP address), false for a unix socket. */
 export function isTcpSocket(socket: Socket): boolean {

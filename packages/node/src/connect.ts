@@ -5,14 +5,16 @@ import {
   type Address,
   type Connection,
   type ConnectOptions,
+  type Session,
+  toConnectionLost,
+} from "@sansio/runtime-api";
+import {
   checkConnect,
   closeOnAbort,
   describeAddress,
-  type Session,
   startClientConnection,
   throwIfAborted,
-  toConnectionLost,
-} from "@sansio/runtime-api";
+} from "@sansio/runtime-api/adapter";
 import { sessionInfo } from "./address.js";
 import { OnreadRelay } from "./onread.js";
 import { openSession } from "./session.js";

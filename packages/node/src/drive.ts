@@ -1,12 +1,7 @@
 import type { Socket } from "node:net";
 import { TLSSocket } from "node:tls";
-import {
-  type Connection,
-  checkDriveOptions,
-  type DriveOptions,
-  type Session,
-  startClientConnection,
-} from "@sansio/runtime-api";
+import type { Connection, DriveOptions, Session } from "@sansio/runtime-api";
+import { checkDriveOptions, startClientConnection } from "@sansio/runtime-api/adapter";
 import { isTcpSocket, sessionInfo } from "./address.js";
 import { openSession } from "./session.js";
 import { negotiatedAlpn } from "./tls.js";

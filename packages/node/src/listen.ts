@@ -3,17 +3,19 @@ import type * as tls from "node:tls";
 import {
   type Accept,
   type Address,
-  abortable,
-  acceptConnection,
-  checkListen,
-  describeAddress,
   type Listener,
-  ListenerCore,
-  type ListenFeatures,
   type ListenOptions,
   toConnectionLost,
   UnsupportedError,
 } from "@sansio/runtime-api";
+import {
+  abortable,
+  acceptConnection,
+  checkListen,
+  describeAddress,
+  ListenerCore,
+  type ListenFeatures,
+} from "@sansio/runtime-api/adapter";
 import { sessionInfo } from "./address.js";
 import { openSession } from "./session.js";
 import { alpnProtocols, negotiatedAlpn, serverSecureContext } from "./tls.js";

@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
-import { type DriveOptions, Driver, DriverSession, type SessionInfo } from "@sansio/runtime-api";
+import type { DriveOptions } from "@sansio/runtime-api";
+import { Driver, DriverSession, type SessionInfo } from "@sansio/runtime-api/adapter";
 import { nodeStartTls } from "./start-tls.js";
 import { nodeTrace } from "./trace.js";
 import { type NodeReadMode, NodeTransport } from "./transport.js";

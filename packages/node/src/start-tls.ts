@@ -1,11 +1,6 @@
 import type * as tls from "node:tls";
-import {
-  type ClientTlsOptions,
-  isServerStartTls,
-  type StartTlsImpl,
-  type TransportSink,
-  UnsupportedError,
-} from "@sansio/runtime-api";
+import { type ClientTlsOptions, UnsupportedError } from "@sansio/runtime-api";
+import { isServerStartTls, type StartTlsImpl, type TransportSink } from "@sansio/runtime-api/adapter";
 import { alpnProtocols, clientTlsOptions, negotiatedAlpn, serverSecureContext } from "./tls.js";
 import { acceptTls, connectTls, handshakeTimeout } from "./tls-handshake.js";
 import { NodeTransport } from "./transport.js";

@@ -1,14 +1,11 @@
+import { type Connection, type ConnectOptions, type Session, UnsupportedError } from "@sansio/runtime-api";
 import {
   abortable,
-  type Connection,
-  type ConnectOptions,
   checkConnect,
   closeOnAbort,
   describeAddress,
-  type Session,
   startClientConnection,
-  UnsupportedError,
-} from "@sansio/runtime-api";
+} from "@sansio/runtime-api/adapter";
 import { handshakeRefused, workersLost } from "./errors.js";
 import { openSession } from "./session.js";
 import { ignoreRejection, type SocketConnector, type WorkersSocket, type WorkersSocketInfo } from "./socket.js";

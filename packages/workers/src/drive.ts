@@ -1,10 +1,5 @@
-import {
-  type Connection,
-  checkDriveOptions,
-  type DriveOptions,
-  type Session,
-  startClientConnection,
-} from "@sansio/runtime-api";
+import type { Connection, DriveOptions, Session } from "@sansio/runtime-api";
+import { checkDriveOptions, startClientConnection } from "@sansio/runtime-api/adapter";
 import { UNKNOWN_ADDRESS } from "./address.js";
 import { workersLost } from "./errors.js";
 import { openSession } from "./session.js";

@@ -1,4 +1,5 @@
-import { ConnectionLostError, errorCode, lostCode, SansioError, TLS_HANDSHAKE_REFUSED } from "@sansio/runtime-api";
+import { ConnectionLostError, SansioError, TLS_HANDSHAKE_REFUSED } from "@sansio/runtime-api";
+import { errorCode, lostCode } from "@sansio/runtime-api/adapter";
 
 /**
  * workerd's socket errors carry no code, only a message: the messages it gives for the failures other

@@ -1,12 +1,5 @@
-import {
-  type Address,
-  type DriveOptions,
-  Driver,
-  DriverSession,
-  type SessionInfo,
-  type StartTlsImpl,
-  type StartTlsOptions,
-} from "@sansio/runtime-api";
+import type { Address, DriveOptions, StartTlsOptions } from "@sansio/runtime-api";
+import { Driver, DriverSession, type SessionInfo, type StartTlsImpl } from "@sansio/runtime-api/adapter";
 import { parseSocketAddress, UNKNOWN_ADDRESS } from "./address.js";
 import { ignoreRejection, type WorkersSocket, type WorkersSocketInfo } from "./socket.js";
 import { workersStartTls } from "./start-tls.js";

@@ -1,4 +1,4 @@
-import type { StartTlsImpl } from "@sansio/runtime-api";
+import type { StartTlsImpl } from "@sansio/runtime-api/adapter";
 import { checkStartTls } from "./tls.js";
 import { WorkersTransport } from "./transport.js";
 

@@ -1,4 +1,5 @@
-import { type ClientTlsOptions, isServerStartTls, type StartTlsOptions, UnsupportedError } from "@sansio/runtime-api";
+import { type ClientTlsOptions, type StartTlsOptions, UnsupportedError } from "@sansio/runtime-api";
+import { isServerStartTls } from "@sansio/runtime-api/adapter";
 
 /** How a connect maps onto a Workers socket. */
 export interface TlsPlan {
