@@ -13,7 +13,7 @@ const good = {
   sideEffects: false,
   files: ["dist"],
   exports: { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" }, "./package.json": "./package.json" },
-  scripts: { build: "tsup", prepack: "npm run build" },
+  scripts: { build: "tsdown", prepack: "npm run build" },
   engines: { node: NODE_ENGINES },
   dependencies: { "@sansio/http1": "^0.1.0" },
   peerDependencies: { "@sansio/runtime-api": "^0.1.0" },
@@ -36,7 +36,7 @@ describe("manifestProblems", () => {
     ],
     ["a main field", { main: "./dist/index.cjs" }, '"main" is set'],
     ["src shipped beside dist", { files: ["dist", "src"] }, "ships src"],
-    ["no prepack build", { scripts: { build: "tsup" } }, "prepack"],
+    ["no prepack build", { scripts: { build: "tsdown" } }, "prepack"],
     [
       "runtime-api as a dependency",
       { dependencies: { "@sansio/runtime-api": "^0.1.0" }, peerDependencies: {} },

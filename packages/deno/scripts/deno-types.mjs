@@ -1,5 +1,5 @@
 // Writes Deno's own type declarations (from the `deno` binary in devDependencies) to
-// types/deno/index.d.ts, so that `tsc` and tsup's d.ts build can check this package against the real
+// types/deno/index.d.ts, so that `tsc` and tsdown's d.ts build can check this package against the real
 // Deno API. The root tsconfig leaves this package out: Deno's globals clash with @types/node.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
