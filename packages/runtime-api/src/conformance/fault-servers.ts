@@ -1,7 +1,7 @@
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
 import type { Session } from "../runtime.js";
 import { num, patternBytes } from "./pattern.js";
-import type { ServerFactory, ServerParams, ServerRecord } from "./servers.js";
+import type { ServerFactory, ServerParams, ServerRecord } from "./server-types.js";
 
 /**
  * The peer of the fault cases. It writes `reply` bytes of the conformance pattern (in 64 KiB writes),

@@ -11,7 +11,7 @@ import type {
 } from "../runtime.js";
 import { PrefixedConnection } from "./clients.js";
 import { CASE_HEADER, conformanceAccept } from "./serve.js";
-import type { ServerParams, ServerRecord } from "./servers.js";
+import type { ServerParams, ServerRecord } from "./server-types.js";
 import type { ConformanceOptions, RemotePeer } from "./types.js";
 
 /** Thrown by a case that does not apply to this run; the result is "n.a." with the message. */

@@ -1,6 +1,6 @@
 import type { Clock, Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
 import type { Session } from "../runtime.js";
-import type { ServerRecord } from "./servers.js";
+import type { ServerRecord } from "./server-types.js";
 
 const encoder = new TextEncoder();
 

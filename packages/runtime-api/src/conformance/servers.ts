@@ -5,30 +5,9 @@ import { faultServerFactories } from "./fault-servers.js";
 import { num, patternBytes } from "./pattern.js";
 import { EchoConnection } from "./protocols.js";
 import { closeWhileYieldedServer, throwingShutdownServer } from "./robustness-protocols.js";
+import type { ServerFactory, ServerRecord } from "./server-types.js";
 
-/** Parameters a client sends to pick and tune a conformance server protocol. */
-export type ServerParams = Readonly<Record<string, number | string | boolean>>;
-
-/** What a server protocol saw, for cases that watch the server (in-process only). */
-export interface ServerRecord {
-  readonly errors: unknown[];
-  bytesRead: number;
-  sawEof: boolean;
-  shutdownCalled: boolean;
-  /** Set by server protocols that check something themselves, once their check has ended. */
-  finished?: boolean;
-}
-
-/** What a server factory gets besides its parameters. */
-export interface ServerContext {
-  readonly session: Session;
-  readonly record: ServerRecord;
-  /** Swaps the protocol of this connection (the dispatcher is an `UpgradableConnection`). */
-  readonly upgrade: (next: Connection) => void;
-}
-
-/** Makes the server half of a case: `name` picks the protocol, `params` tune it. */
-export type ServerFactory = (params: ServerParams, context: ServerContext) => Connection;
+export type { ServerContext, ServerFactory, ServerParams, ServerRecord } from "./server-types.js";
 
 const encoder = new TextEncoder();
 
