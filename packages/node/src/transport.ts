@@ -58,6 +58,17 @@ function resumeReadableAfterWriteError(socket: Socket, error: Error): void {
   if (readable && readable.errored === error) readable.errored = null;
 }
 
+/** Writes up to this many bytes go without a callback (see `write`); larger ones keep theirs. */
+const QUIET_WRITE_MAX = 16 * 1024;
+
+/** The empty write whose callback marks the end of a write still queued in Node. */
+const NOTHING = new Uint8Array(0);
+
+/** True when the socket handed every byte written to the kernel and nothing failed. */
+function writtenThrough(socket: Socket): boolean {
+  return socket.writableLength === 0 && socket.writable;
+}
+
 /**
  * One Node `net.Socket` or `tls.TLSSocket` as a {@link Transport}. Input is pushed (`data` chunks on
  * accepted sockets and TLS sockets; `onread` chunks from a reused buffer on `net.connect` sockets),
@@ -142,19 +153,25 @@ export class NodeTransport implements Transport, OnreadTarget {
     }
     this.#writeDone = done;
     this.#writeTotal = total;
-    if (count === 1) {
-      socket.write(iovecs[last] as Uint8Array, this.#onWritten);
-      return;
+    // A small write goes without a callback: when the kernel takes it at once (the usual case), Node
+    // then spends no tick and no object on it, and the driver hears at once. (With a callback Node
+    // defers it to a nextTick.) A large write, which often waits in Node, keeps its callback.
+    const callback = total > QUIET_WRITE_MAX ? this.#onWritten : undefined;
+    if (count === 1) socket.write(iovecs[last] as Uint8Array, callback);
+    else {
+      // One writev syscall for all iovecs; the last one's callback runs once Node needs none of them.
+      socket.cork();
+      for (let i = 0; i <= last; i++) {
+        const iovec = iovecs[i] as Uint8Array;
+        if (iovec.length > 0) socket.write(iovec, i === last ? callback : undefined);
+      }
+      socket.uncork();
     }
-    // One writev syscall for all iovecs; the last callback runs once Node no longer needs any of them.
-    socket.cork();
-    for (let i = 0; i <= last; i++) {
-      const iovec = iovecs[i] as Uint8Array;
-      if (iovec.length === 0) continue;
-      if (i === last) socket.write(iovec, this.#onWritten);
-      else socket.write(iovec);
-    }
-    socket.uncork();
+    if (callback) return;
+    if (writtenThrough(socket)) this.#onWritten();
+    // Still queued in Node (or failed): an empty write queued after it calls back once Node no longer
+    // needs the bytes, or with the error that failed them.
+    else socket.write(NOTHING, this.#onWritten);
   }
 
   shutdownWrite(): void {
