@@ -1,12 +1,5 @@
-import {
-  ConnectionLostError,
-  IovecGatherer,
-  iovecsLength,
-  type Transport,
-  type TransportSink,
-  toConnectionLost,
-  type WriteCallback,
-} from "@sansio/runtime-api";
+import { ConnectionLostError, iovecsLength, toConnectionLost } from "@sansio/runtime-api";
+import { IovecGatherer, type Transport, type TransportSink, type WriteCallback } from "@sansio/runtime-api/adapter";
 import type { TLSOptions } from "bun";
 import { type BunSocket, SocketEvents, sansioHandlers } from "./socket-events.js";
 import { TlsUpgrade, type UpgradeOwner } from "./tls-upgrade.js";

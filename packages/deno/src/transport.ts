@@ -1,11 +1,5 @@
-import {
-  ConnectionClosedError,
-  IovecGatherer,
-  iovecsLength,
-  type Transport,
-  type TransportSink,
-  type WriteCallback,
-} from "@sansio/runtime-api";
+import { ConnectionClosedError, iovecsLength } from "@sansio/runtime-api";
+import { IovecGatherer, type Transport, type TransportSink, type WriteCallback } from "@sansio/runtime-api/adapter";
 
 const NO_PARTS: readonly Uint8Array[] = [];
 

@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
-import { ConnectionLostError, type Transport, type TransportSink, type WriteCallback } from "@sansio/runtime-api";
+import { ConnectionLostError } from "@sansio/runtime-api";
+import type { Transport, TransportSink, WriteCallback } from "@sansio/runtime-api/adapter";
 import type { OnreadRelay, OnreadTarget } from "./onread.js";
 
 /** How a {@link NodeTransport} receives input: `data` events, or `onread` callbacks into a reused buffer. */

@@ -2,9 +2,6 @@
 // contracts, the building blocks, the errors, the defaults. Adapter authors' machinery (driver core,
 // listener core, transports) is `@sansio/runtime-api/adapter`.
 
-// For now `.` also re-exports the adapter surface, because the adapters still import it from here.
-// Once they import "@sansio/runtime-api/adapter", this line goes.
-export * from "./adapter.js";
 export * from "./blocks/index.js";
 export type { Clock, Connection, ReadOperation, WriteOperation, WriteResult } from "./connection.js";
 export {

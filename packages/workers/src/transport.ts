@@ -1,12 +1,5 @@
-import {
-  ConnectionClosedError,
-  IovecGatherer,
-  iovecsLength,
-  SansioError,
-  type Transport,
-  type TransportSink,
-  type WriteCallback,
-} from "@sansio/runtime-api";
+import { ConnectionClosedError, iovecsLength, SansioError } from "@sansio/runtime-api";
+import { IovecGatherer, type Transport, type TransportSink, type WriteCallback } from "@sansio/runtime-api/adapter";
 import { workersLost } from "./errors.js";
 import { ignoreRejection, type WorkersSocket } from "./socket.js";
 
