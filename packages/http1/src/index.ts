@@ -1,7 +1,7 @@
 export type { Body } from "./body.js";
+export type { ClientOptions } from "./client-connection.js";
 export { ClientConnection, createClientConnection } from "./client-connection.js";
 export type {
-  ClientOptions,
   ClientRequestInit,
   ClientResponse,
   ObservedRequestHead,
