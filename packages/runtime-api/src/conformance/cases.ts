@@ -234,7 +234,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
     },
   },
   {
-    name: "connect: a refused connect rejects with ConnectionLostError",
+    name: "connect: a refused connect rejects with ConnectionLostError, code ECONNREFUSED",
     async run(t, limit) {
       const port = await t.refusedPort();
       const error = await within(
@@ -248,6 +248,8 @@ export const conformanceCases: readonly ConformanceCase[] = [
       check(error !== undefined, "connect to a closed port resolved");
       check(nameOf(error) === "ConnectionLostError", `rejected with ${nameOf(error)}`);
       check((error as { cause?: unknown }).cause !== undefined, "the runtime's error is not kept as cause");
+      const code = (error as { code?: unknown }).code;
+      check(code === "ECONNREFUSED", `the code is ${String(code)}, expected ECONNREFUSED (the fault table)`);
     },
   },
   {

@@ -435,22 +435,4 @@ export const faultCases: readonly ConformanceCase[] = [
       if (skipped.length === 3) throw new NotApplicable(skipped.join("; "));
     },
   },
-  {
-    name: "fault: refused connect: ConnectionLostError with code ECONNREFUSED",
-    async run(t, limit) {
-      const port = await t.refusedPort();
-      const error = await within(
-        t.connectRaw({ hostname: "127.0.0.1", port }, new FaultClient({ kind: "idle", padding: 0 })).then(
-          () => undefined,
-          (e: unknown) => e,
-        ),
-        limit,
-        "refused connect",
-      );
-      check(error !== undefined, "connect to a closed port resolved");
-      check(nameOf(error) === "ConnectionLostError", `rejected with ${nameOf(error)}`);
-      const code = (error as { code?: unknown }).code;
-      check(code === "ECONNREFUSED", `the code is ${String(code)}, expected ECONNREFUSED (cause: ${causeOf(error)})`);
-    },
-  },
 ];
