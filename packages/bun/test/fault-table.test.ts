@@ -10,5 +10,5 @@ test("the fault table holds on Bun", async () => {
   const results = await runConformance(runtime, { only: ["fault:"], caseTimeout: 20_000, tls });
   const failures = results.filter((r) => r.status !== "pass");
   expect(failures).toEqual([]);
-  expect(results.length).toBeGreaterThanOrEqual(9);
+  expect(results.length).toBeGreaterThanOrEqual(8);
 }, 120_000);

@@ -34,5 +34,5 @@ it("the fault table holds inside workerd", async () => {
     (r) => r.status !== "pass" && !(r.status === "n.a." && r.name.includes("handshake refusals")),
   );
   expect(problems, JSON.stringify(problems, null, 2)).toEqual([]);
-  expect(results.length).toBeGreaterThanOrEqual(9);
+  expect(results.length).toBeGreaterThanOrEqual(8);
 }, 180_000);
