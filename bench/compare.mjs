@@ -1,8 +1,9 @@
 // Side by side: the same bench row with the packages of two source trees, interleaved in one run.
 //
-//   node bench/compare.mjs prepare <commit> <dir>     a tree of <commit>'s packages with this bench/, built
+//   node bench/compare.mjs prepare <commit> <dir> [--tsup <dir with tsup installed>]
+//                                                    a tree of <commit>'s packages with this bench/, built
 //   node bench/compare.mjs <dirA> <dirB> <runtime> rtt|bulk [--local] [--rounds N] [--count N]
-//   node bench/compare.mjs <dirA> <dirB> node http [--rounds N] [--seconds N] [--impl adapter-floor|sansio]
+//   node bench/compare.mjs <dirA> <dirB> node|deno|bun http [--rounds N] [--seconds N] [--impl adapter-floor|sansio]
 //
 // A prepared tree is a copy of <commit>'s files (git archive) with its own node_modules/@sansio links to
 // its own packages (everything else links to this checkout's node_modules) and this checkout's bench/, so
@@ -22,8 +23,12 @@ import { interleave, median, pairedRatio } from "./lib/stats.mjs";
 const here = resolve(import.meta.dirname);
 const root = resolve(here, "..");
 
-/** Makes `dir` a built tree of `commit`'s packages with this checkout's bench/. */
-function prepare(commit, dir) {
+/**
+ * Makes `dir` a built tree of `commit`'s packages with this checkout's bench/. Commits from before the
+ * move to tsdown build with tsup, which this checkout no longer installs: pass `tsupDir`, a directory
+ * where `npm install tsup@9` ran, and the tree builds with that.
+ */
+function prepare(commit, dir, tsupDir) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   execFileSync("sh", ["-c", `git -C "${root}" archive "${commit}" | tar -x -C "${dir}"`], { stdio: "inherit" });
@@ -38,7 +43,16 @@ function prepare(commit, dir) {
   }
   rmSync(join(dir, "bench"), { recursive: true, force: true });
   cpSync(here, join(dir, "bench"), { recursive: true });
-  const path = `${join(root, "node_modules", ".bin")}:${process.env.PATH}`;
+  let path = `${join(root, "node_modules", ".bin")}:${process.env.PATH}`;
+  if (existsSync(join(dir, "tsup.shared.ts")) && !existsSync(join(root, "node_modules", "tsup"))) {
+    if (!tsupDir) {
+      throw new Error(
+        `${commit} builds with tsup: run \`npm install tsup@9\` in some directory and pass it with --tsup <dir>`,
+      );
+    }
+    symlinkSync(join(resolve(tsupDir), "node_modules", "tsup"), join(dir, "node_modules", "tsup"));
+    path = `${join(resolve(tsupDir), "node_modules", ".bin")}:${path}`;
+  }
   execFileSync("npm", ["run", "build"], { cwd: dir, stdio: "inherit", env: { ...process.env, PATH: path } });
 }
 
@@ -103,9 +117,10 @@ async function socketRows(dirs, id, test, args) {
   }
 }
 
-/** Row 3/3b on Node with two trees: one server per tree and `impl`, and the raw floor of each tree. */
-async function httpRows(dirs, args) {
-  const node = benchRuntimes().node;
+/** Row 3/3b with two trees: one server per tree and `impl`, and the raw-socket floor of each tree. */
+async function httpRows(dirs, id, args) {
+  const runtime = benchRuntimes()[id];
+  const flags = id === "node" ? ["--expose-gc"] : [];
   const impl = option(args, "impl", "adapter-floor");
   const seconds = Number(option(args, "seconds", "3"));
   const load = await createLoadGenerator();
@@ -115,7 +130,8 @@ async function httpRows(dirs, args) {
     for (const dir of dirs) {
       const start = await starterOf(dir);
       for (const kind of [impl, "floor"]) {
-        const child = await start(node.command, ["--expose-gc", join(dir, "bench", "http", "node.mjs"), kind]);
+        const script = join(dir, "bench", "http", `${id}.mjs`);
+        const child = await start(runtime.command, [...runtime.prefix, ...flags, script, kind]);
         children.push(child);
         servers.push(child);
       }
@@ -134,7 +150,7 @@ async function httpRows(dirs, args) {
       { key: "rawA", run: measure(rawA, seconds) },
       { key: "rawB", run: measure(rawB, seconds) },
     ]);
-    report(`${node.label} http ${impl} (raw: the net floor), ${load.name}`, samples, "µs/req");
+    report(`${runtime.label} http ${impl} (raw: the runtime's socket floor), ${load.name}`, samples, "µs/req");
   } finally {
     for (const child of children.reverse()) await child.stop();
     await load.close();
@@ -158,16 +174,16 @@ function report(title, samples, unit) {
 }
 
 const args = process.argv.slice(2);
-if (args[0] === "prepare" && args.length === 3) prepare(args[1], resolve(args[2]));
+if (args[0] === "prepare" && args.length >= 3) prepare(args[1], resolve(args[2]), option(args, "tsup", undefined));
 else if (args.length >= 4 && ["rtt", "bulk"].includes(args[3]) && args[2] in benchRuntimes()) {
   await socketRows([resolve(args[0]), resolve(args[1])], args[2], args[3], args);
-} else if (args.length >= 4 && args[2] === "node" && args[3] === "http") {
-  await httpRows([resolve(args[0]), resolve(args[1])], args);
+} else if (args.length >= 4 && ["node", "deno", "bun"].includes(args[2]) && args[3] === "http") {
+  await httpRows([resolve(args[0]), resolve(args[1])], args[2], args);
 } else {
   console.error(
-    "usage: node bench/compare.mjs prepare <commit> <dir>\n" +
+    "usage: node bench/compare.mjs prepare <commit> <dir> [--tsup <dir>]\n" +
       "       node bench/compare.mjs <dirA> <dirB> <node|deno|bun|workerd> rtt|bulk [--local] [--rounds N] [--count N]\n" +
-      "       node bench/compare.mjs <dirA> <dirB> node http [--impl adapter-floor|sansio] [--rounds N] [--seconds N]",
+      "       node bench/compare.mjs <dirA> <dirB> node|deno|bun http [--impl adapter-floor|sansio] [--rounds N] [--seconds N]",
   );
   process.exitCode = 2;
 }

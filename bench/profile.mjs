@@ -1,9 +1,10 @@
-// `node bench/profile.mjs <node|deno|bun|workerd> <bulk|rtt> [adapter|raw] [trials]`
+// `node bench/profile.mjs <node|deno|bun|workerd> <bulk|rtt> [adapter|raw] [trials] [--local]`
 // `node bench/profile.mjs <node|deno|bun> http [sansio|native] [seconds] [pipelining]`
 //
 // Runs one benchmark side under the runtime's own CPU profiler (`--cpu-prof` on Node, Deno and Bun:
 // both the echo server and the client process, or the HTTP server under the bench's load generator;
-// workerd: the bench Worker through workerd's inspector, against the raw Node echo server) and prints
+// workerd: the bench Worker through workerd's inspector, against the raw Node echo server; --local: the
+// CPU-bound rows 1b/2b, client and server in one process, one profile) and prints
 // where the time goes: the functions with the most self time. The .cpuprofile files stay in the printed directory (open them in Chrome DevTools or
 // speedscope for the call trees).
 import { spawn } from "node:child_process";
@@ -17,7 +18,8 @@ import { createLoadGenerator } from "./lib/load.mjs";
 import { benchRuntimes } from "./lib/runtimes.mjs";
 import { BENCH_WORKER } from "./lib/workerd.mjs";
 
-const args = process.argv.slice(2);
+const local = process.argv.includes("--local");
+const args = process.argv.slice(2).filter((arg) => arg !== "--local");
 const [id = "node", test = "bulk"] = args;
 const http = test === "http";
 const [impl = http ? "sansio" : "adapter", trialsArg = http ? "10" : "5", pipeliningArg = "1"] = args.slice(2);
@@ -28,9 +30,11 @@ if (
   !runtime ||
   !["bulk", "rtt", "http"].includes(test) ||
   !implementations.includes(impl) ||
-  (http && id === "workerd")
+  (http && id === "workerd") ||
+  (local && (http || id === "workerd"))
 ) {
   console.error(`usage: node bench/profile.mjs <node|deno|bun|workerd> <bulk|rtt> [adapter|raw] [trials]
+       node bench/profile.mjs <node|deno|bun> <bulk|rtt> [adapter|raw] [trials] --local
        node bench/profile.mjs <node|deno|bun> http [sansio|native] [seconds] [pipelining]`);
   process.exit(2);
 }
@@ -152,7 +156,15 @@ async function profileHttp() {
 
 if (id === "workerd") await profileWorkerd();
 else if (http) await profileHttp();
-else {
+else if (local) {
+  // Rows 1b/2b: the echo server and the client share one thread, so one profile has all the work.
+  const both = await startChild(runtime.command, [...profileFlags("process"), `bench/socket/${id}.mjs`, "--local"]);
+  for (let i = 0; i < trials; i++) {
+    const ms = await both.send(trialCommand(both.ready[impl]));
+    console.error(`trial ${i + 1}: ${ms.toFixed(0)} ms`);
+  }
+  await both.stop();
+} else {
   const script = `bench/socket/${id}.mjs`;
   const server = await startChild(runtime.command, [...profileFlags("server"), script, "--serve"]);
   const client = await startChild(runtime.command, [...profileFlags("client"), script]);
