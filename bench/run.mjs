@@ -162,22 +162,24 @@ if (options.only.includes("cpu")) {
   log("cpu: bulk echo and round trips in one process, adapter vs raw");
   results.cpu = await runCpuRows(runtimes, config, log);
 }
-if (options.only.includes("http")) {
+/** The HTTP sections' rounds and durations. */
+const httpConfig = { rounds: config.httpRounds, seconds: config.seconds, warmSeconds: config.warmSeconds };
+
+/** Runs an HTTP section with a load generator of its own; the result names the generator. */
+async function withLoadGenerator(title, run) {
   const load = await createLoadGenerator();
-  log(`http: load generator ${load.name}`);
+  log(`${title}${load.name}`);
   try {
-    results.http = {
-      generator: load.name,
-      ...(await runHttpRows(
-        runtimes,
-        { rounds: config.httpRounds, seconds: config.seconds, warmSeconds: config.warmSeconds },
-        load,
-        log,
-      )),
-    };
+    return { generator: load.name, ...(await run(load)) };
   } finally {
     await load.close();
   }
+}
+
+if (options.only.includes("http")) {
+  results.http = await withLoadGenerator("http: load generator ", (load) =>
+    runHttpRows(runtimes, httpConfig, load, log),
+  );
 }
 if (options.only.includes("memory")) {
   log("memory: idle keep-alive connections");
@@ -202,21 +204,9 @@ if (options.only.includes("websocket")) {
 }
 
 if (options.only.includes("cores")) {
-  const load = await createLoadGenerator();
-  log(`cores: one process vs one per core (reusePort), load generator ${load.name}`);
-  try {
-    results.cores = {
-      generator: load.name,
-      ...(await runCoresRows(
-        runtimes,
-        { rounds: config.httpRounds, seconds: config.seconds, warmSeconds: config.warmSeconds },
-        load,
-        log,
-      )),
-    };
-  } finally {
-    await load.close();
-  }
+  results.cores = await withLoadGenerator("cores: one process vs one per core (reusePort), load generator ", (load) =>
+    runCoresRows(runtimes, httpConfig, load, log),
+  );
 }
 
 const seconds = (Date.now() - started) / 1000;

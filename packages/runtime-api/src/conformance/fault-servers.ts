@@ -1,7 +1,7 @@
 import type { Connection, ReadOperation, WriteOperation, WriteResult } from "../connection.js";
 import type { Session } from "../runtime.js";
 import { num, patternBytes } from "./pattern.js";
-import type { ServerFactory, ServerParams, ServerRecord } from "./server-types.js";
+import { recordRead, type ServerFactory, type ServerParams, type ServerRecord } from "./server-types.js";
 
 /**
  * The peer of the fault cases. It writes `reply` bytes of the conformance pattern (in 64 KiB writes),
@@ -51,14 +51,11 @@ export class FaultPeer implements Connection {
     return this.#ending === "fin" && this.#written >= this.#reply ? "read" : "yield";
   }
   read(_buffer: Uint8Array, _offset: number, length: number): number {
-    this.#record.bytesRead += length;
-    return length;
+    return recordRead(this.#record, length);
   }
   readEof(_buffer: Uint8Array, _offset: number, length: number): number {
-    this.#record.bytesRead += length;
-    this.#record.sawEof = true;
     this.#eof = true;
-    return length;
+    return recordRead(this.#record, length, true);
   }
   yieldReader(resume: () => void): void {
     if (this.#ending === "fin") this.#readResume = resume;

@@ -16,6 +16,16 @@ export interface ServerRecord {
   finished?: boolean;
 }
 
+/**
+ * A server that only counts what it reads: records `length` bytes (and, with `eof`, the peer's end of
+ * input) and returns `length`, all of it consumed. `read` and `readEof` of the sink servers.
+ */
+export function recordRead(record: ServerRecord, length: number, eof = false): number {
+  record.bytesRead += length;
+  if (eof) record.sawEof = true;
+  return length;
+}
+
 /** What a server factory gets besides its parameters. */
 export interface ServerContext {
   readonly session: Session;

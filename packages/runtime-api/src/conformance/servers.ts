@@ -5,7 +5,7 @@ import { faultServerFactories } from "./fault-servers.js";
 import { num, patternBytes } from "./pattern.js";
 import { EchoConnection } from "./protocols.js";
 import { closeWhileYieldedServer, throwingShutdownServer } from "./robustness-protocols.js";
-import type { ServerFactory, ServerRecord } from "./server-types.js";
+import { recordRead, type ServerFactory, type ServerRecord } from "./server-types.js";
 
 export type { ServerContext, ServerFactory, ServerParams, ServerRecord } from "./server-types.js";
 
@@ -158,14 +158,11 @@ export class Generator implements Connection {
     return this.#eof ? "close" : "read";
   }
   read(_buffer: Uint8Array, _offset: number, length: number): number {
-    this.#record.bytesRead += length;
-    return length;
+    return recordRead(this.#record, length);
   }
   readEof(_buffer: Uint8Array, _offset: number, length: number): number {
-    this.#record.bytesRead += length;
-    this.#record.sawEof = true;
     this.#eof = true;
-    return length;
+    return recordRead(this.#record, length, true);
   }
   yieldReader(resume: () => void): void {
     this.#readResume = resume;
